@@ -1,0 +1,77 @@
+"""Every message the checker reports, in one table.
+
+Codes are grouped by hundreds: 0xx for registration and enqueue sites,
+9xx for a file the checker could not analyse. A retired code is never
+reused. The README's code table is generated from ``MESSAGES``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Tuple
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message shape: its code, the template and a one-line summary."""
+
+    code: str
+    template: str
+    summary: str
+
+    def format(self, **values: object) -> str:
+        """Return the full flake8 text, ``CODE message``, with values filled in."""
+        return f"{self.code} {self.template.format(**values)}"
+
+
+UNKNOWN_TASK_TYPE = Message(
+    code="TSK001",
+    template="task type {task_type!r} is not in the registry - did you mean {suggestions}?",
+    summary="A handler registration names a task type that is not in the registry.",
+)
+UNKNOWN_TASK_TYPE_NO_MATCH = Message(
+    code="TSK001",
+    template=(
+        "task type {task_type!r} is not in the registry - "
+        "add it to the registry or fix the name"
+    ),
+    summary="The same, when no registered name is close to the unknown one.",
+)
+MISSING_COMPENSATION = Message(
+    code="TSK002",
+    template=(
+        "task type {task_type!r} is not idempotent but its handler has no "
+        "compensation - add compensate=..., an @{hook_owner}.compensate "
+        "function or a compensate method"
+    ),
+    summary="A handler of a non-idempotent task type declares no compensation hook.",
+)
+UNPARSABLE_FILE = Message(
+    code="TSK901",
+    template="file not checked - libcst could not parse it: {error}",
+    summary="libcst could not parse a file that Python's ast accepts.",
+)
+INTERNAL_ERROR = Message(
+    code="TSK902",
+    template=(
+        "file not checked - the checker failed with {error}, "
+        "please report it with this file"
+    ),
+    summary="The checker hit an unexpected internal error on this file.",
+)
+
+MESSAGES: Tuple[Message, ...] = (
+    UNKNOWN_TASK_TYPE,
+    UNKNOWN_TASK_TYPE_NO_MATCH,
+    MISSING_COMPENSATION,
+    UNPARSABLE_FILE,
+    INTERNAL_ERROR,
+)
+
+
+def quote_names(names: Tuple[str, ...]) -> str:
+    """Return ``'a', 'b' or 'c'`` for a did-you-mean list."""
+    quoted = [repr(name) for name in names]
+    if len(quoted) == 1:
+        return quoted[0]
+    return ", ".join(quoted[:-1]) + " or " + quoted[-1]

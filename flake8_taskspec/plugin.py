@@ -1,0 +1,75 @@
+"""The flake8 entry point: reads options once, yields findings per file."""
+
+from __future__ import annotations
+
+import argparse
+import ast
+from typing import Any, ClassVar, Generator, List, Optional, Sequence, Tuple, Type
+
+from flake8.options.manager import OptionManager
+
+from flake8_taskspec import __version__, options
+from flake8_taskspec.checker import Finding, check_source
+from flake8_taskspec.messages import INTERNAL_ERROR
+from flake8_taskspec.patterns import PatternSet
+from flake8_taskspec.precheck import may_register
+from flake8_taskspec.registry_index import RegistryError, RegistryIndex, read_registry
+
+FlakeResult = Tuple[int, int, str, Type[Any]]
+
+
+class TaskSpecChecker:
+    """flake8 plugin: every registration must name a task type in the registry."""
+
+    name = "flake8-taskspec"
+    version = __version__
+
+    # Read once per process in parse_options; flake8's --jobs workers
+    # inherit them when they fork.
+    registry: ClassVar[Optional[RegistryIndex]] = None
+    patterns: ClassVar[PatternSet] = PatternSet()
+
+    def __init__(self, tree: ast.AST, lines: Sequence[str]) -> None:
+        self.tree = tree
+        self.lines = lines
+
+    @classmethod
+    def add_options(cls, manager: OptionManager) -> None:
+        options.add_options(manager)
+
+    @classmethod
+    def parse_options(cls, parsed: argparse.Namespace) -> None:
+        """Read the registry, or stop flake8 with one line naming the problem."""
+        try:
+            cls.registry = read_registry(options.registry_path(parsed))
+        except RegistryError as error:
+            raise SystemExit(str(error)) from None
+
+    def run(self) -> Generator[FlakeResult, None, None]:
+        source = "".join(self.lines)
+        if not may_register(source, self.tree, self.patterns.root_modules):
+            return
+        for finding in self._check(source):
+            yield finding.line, finding.column, finding.message, type(self)
+
+    def _check(self, source: str) -> List[Finding]:
+        """Check ``source``, turning any internal failure into a finding.
+
+        An exception escaping a plugin aborts the whole flake8 run. libcst's
+        native parser can also raise a pyo3 PanicException, which derives
+        from BaseException and cannot be pickled back from a --jobs worker.
+        """
+        try:
+            return check_source(source, self._registry(), self.patterns)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as error:  # noqa: B036 - see the docstring
+            message = INTERNAL_ERROR.format(error=f"{type(error).__name__}: {error}")
+            return [Finding(1, 0, message)]
+
+    @classmethod
+    def _registry(cls) -> RegistryIndex:
+        if cls.registry is None:
+            cls.registry = read_registry(options.SHIPPED_REGISTRY)
+        return cls.registry
+

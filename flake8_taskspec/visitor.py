@@ -1,0 +1,262 @@
+"""Collect handler registrations from a libcst module.
+
+The visitor resolves callees from the module's own import statements as
+it meets them, in source order, instead of running libcst's scope
+analysis, which costs several times the parse itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Set, Union
+
+import libcst as cst
+
+from flake8_taskspec.imports import add_import_bindings, dotted_name, resolve
+from flake8_taskspec.patterns import PatternSet, RegistrarPattern
+
+COMPENSATE = "compensate"
+
+
+@dataclass
+class Registration:
+    """One handler registration found in the source.
+
+    ``task_type`` is None when the argument is not a string literal.
+    ``compensated`` is True when the call itself declares compensation.
+    ``hook_owner`` is the name that an ``@name.compensate`` decorator or a
+    ``name.compensate(fn)`` call would use. ``target_name`` is the handler
+    passed to the call form, whose class may define a compensate method.
+    """
+
+    task_type_node: cst.BaseExpression
+    task_type: Optional[str]
+    compensated: bool
+    hook_owner: Optional[str] = None
+    target_name: Optional[str] = None
+    target_known: bool = True
+
+
+def literal_string(node: cst.BaseExpression) -> Optional[str]:
+    """Return the value of a string literal in any spelling, else None."""
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+class RegistrationCollector(cst.CSTVisitor):
+    """Walk a module once and record registrations and compensation hooks."""
+
+    def __init__(self, patterns: PatternSet) -> None:
+        super().__init__()
+        self.patterns = patterns
+        self.registrations: List[Registration] = []
+        self.bindings: Dict[str, str] = {}
+        self.hook_owners: Set[str] = set()
+        self.classes_with_compensate: Set[str] = set()
+        self.defined_names: Set[str] = set()
+        self._depth = 0
+        self._handled_calls: Set[int] = set()
+        self._assigned_names: Dict[int, str] = {}
+
+    def registrations_missing_compensation(self) -> List[Registration]:
+        """Return registrations with no compensation in any of the three forms."""
+        return [r for r in self.registrations if not self._has_compensation(r)]
+
+    def _has_compensation(self, registration: Registration) -> bool:
+        if registration.compensated or not registration.target_known:
+            return True
+        if registration.hook_owner in self.hook_owners:
+            return True
+        return registration.target_name in self.classes_with_compensate
+
+    # Imports and the names that shadow them.
+
+    def visit_Import(self, node: cst.Import) -> None:
+        add_import_bindings(self.bindings, node)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        add_import_bindings(self.bindings, node)
+
+    def _define(self, name: str) -> None:
+        self.defined_names.add(name)
+        if self._depth == 0:
+            self.bindings.pop(name, None)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                self._define(target.target.value)
+                self._assigned_names[id(node.value)] = target.target.value
+
+    # Decorated definitions.
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._visit_definition(node, compensated=False)
+        self._define(node.name.value)
+        self._depth += 1
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._depth -= 1
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        has_method = _defines_compensate(node)
+        if has_method:
+            self.classes_with_compensate.add(node.name.value)
+        self._visit_definition(node, compensated=has_method)
+        self._define(node.name.value)
+        self._depth += 1
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._depth -= 1
+
+    def _visit_definition(
+        self, node: Union[cst.FunctionDef, cst.ClassDef], compensated: bool
+    ) -> None:
+        for decorator in node.decorators:
+            expression = decorator.decorator
+            self._note_hook_owner(expression)
+            if not isinstance(expression, cst.Call):
+                continue
+            pattern = self._registrar(expression)
+            if pattern is None or not pattern.is_decorator:
+                continue
+            self._handled_calls.add(id(expression))
+            self._record(
+                expression,
+                compensated=compensated,
+                hook_owner=node.name.value,
+            )
+
+    def _note_hook_owner(self, expression: cst.BaseExpression) -> None:
+        if isinstance(expression, cst.Attribute) and expression.attr.value == COMPENSATE:
+            owner = dotted_name(expression.value)
+            if owner is not None:
+                self.hook_owners.add(owner)
+
+    # Calls: the call form, a factory applied directly, and hook attachment.
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if id(node) in self._handled_calls:
+            return
+        self._note_hook_owner(node.func)
+        if isinstance(node.func, cst.Call):
+            self._visit_applied_factory(node, node.func)
+            return
+        pattern = self._registrar(node)
+        if pattern is None:
+            return
+        if pattern.is_decorator:
+            # A factory whose result is kept for later: the handler it will
+            # wrap is unknown, so only the task type can be checked.
+            self._record(node, compensated=False, target_known=False)
+            return
+        target = _argument(node.args, pattern.target_position, pattern.target_keyword)
+        self._record(
+            node,
+            compensated=False,
+            hook_owner=self._assigned_names.get(id(node)),
+            target=target,
+        )
+
+    def _visit_applied_factory(self, node: cst.Call, factory: cst.Call) -> None:
+        pattern = self._registrar(factory)
+        if pattern is None or not pattern.is_decorator:
+            return
+        self._handled_calls.add(id(factory))
+        target = _argument(node.args, 0, None)
+        self._record(
+            factory,
+            compensated=False,
+            hook_owner=self._assigned_names.get(id(node)),
+            target=target,
+        )
+
+    def _registrar(self, call: cst.Call) -> Optional[RegistrarPattern]:
+        if _last_name(call.func) not in self.patterns.callable_names:
+            return None
+        qualified_name = resolve(self.bindings, call.func)
+        if qualified_name is None:
+            return None
+        return self.patterns.registrar(qualified_name)
+
+    def _record(
+        self,
+        call: cst.Call,
+        *,
+        compensated: bool,
+        hook_owner: Optional[str] = None,
+        target: Optional[cst.BaseExpression] = None,
+        target_known: bool = True,
+    ) -> None:
+        task_type_node = _argument(call.args, 0, "task_type")
+        if task_type_node is None:
+            return
+        target_name = dotted_name(target) if target is not None else None
+        if target is not None and target_name not in self.defined_names:
+            # The handler comes from elsewhere, so whether it has a
+            # compensate method cannot be seen from this file.
+            target_known = isinstance(target, cst.Lambda)
+        self.registrations.append(
+            Registration(
+                task_type_node=task_type_node,
+                task_type=literal_string(task_type_node),
+                compensated=compensated or _has_compensate_keyword(call),
+                hook_owner=hook_owner,
+                target_name=target_name,
+                target_known=target_known,
+            )
+        )
+
+
+def _last_name(node: cst.BaseExpression) -> Optional[str]:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    return None
+
+
+def _argument(
+    args: Sequence[cst.Arg], position: Optional[int], keyword: Optional[str]
+) -> Optional[cst.BaseExpression]:
+    """Return the argument at ``position`` or named ``keyword``, if present."""
+    positional = []
+    positions_known = True
+    for arg in args:
+        if arg.star:
+            # After *args or **kwargs the positions are unknown.
+            positions_known = False
+        elif arg.keyword is None:
+            if positions_known:
+                positional.append(arg.value)
+        elif keyword is not None and arg.keyword.value == keyword:
+            return arg.value
+    if position is not None and position < len(positional):
+        return positional[position]
+    return None
+
+
+def _has_compensate_keyword(call: cst.Call) -> bool:
+    value = _argument(call.args, None, COMPENSATE)
+    if value is None:
+        return False
+    return not (isinstance(value, cst.Name) and value.value == "None")
+
+
+def _defines_compensate(node: cst.ClassDef) -> bool:
+    body = node.body
+    if not isinstance(body, cst.IndentedBlock):
+        return False
+    for statement in body.body:
+        if isinstance(statement, cst.FunctionDef) and statement.name.value == COMPENSATE:
+            return True
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Assign) and any(
+                    isinstance(t.target, cst.Name) and t.target.value == COMPENSATE
+                    for t in small.targets
+                ):
+                    return True
+    return False
