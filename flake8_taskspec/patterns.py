@@ -30,10 +30,6 @@ class RegistrarPattern:
     def root_module(self) -> str:
         return self.qualified_name.split(".", 1)[0]
 
-    @property
-    def callable_name(self) -> str:
-        return self.qualified_name.rsplit(".", 1)[-1]
-
 
 def _shipped_registrars() -> Tuple[RegistrarPattern, ...]:
     # The shipped registry defines handler and handle in registry.handlers
@@ -52,23 +48,16 @@ def _shipped_registrars() -> Tuple[RegistrarPattern, ...]:
 DEFAULT_REGISTRARS: Tuple[RegistrarPattern, ...] = _shipped_registrars()
 
 
-@dataclass(frozen=True)
 class PatternSet:
-    """All registrar patterns in force, indexed for fast lookup."""
+    """All registrar patterns in force, indexed by qualified name."""
 
-    registrars: Tuple[RegistrarPattern, ...] = DEFAULT_REGISTRARS
+    def __init__(self, registrars: Tuple[RegistrarPattern, ...] = DEFAULT_REGISTRARS):
+        self.registrars = registrars
+        self._by_name = {pattern.qualified_name: pattern for pattern in registrars}
+        # Modules a file must import before it can register anything.
+        self.root_modules: FrozenSet[str] = frozenset(
+            pattern.root_module for pattern in registrars
+        )
 
     def registrar(self, qualified_name: str) -> Optional[RegistrarPattern]:
-        for pattern in self.registrars:
-            if pattern.qualified_name == qualified_name:
-                return pattern
-        return None
-
-    @property
-    def root_modules(self) -> FrozenSet[str]:
-        """Modules a file must import before it can register anything."""
-        return frozenset(pattern.root_module for pattern in self.registrars)
-
-    @property
-    def callable_names(self) -> FrozenSet[str]:
-        return frozenset(pattern.callable_name for pattern in self.registrars)
+        return self._by_name.get(qualified_name)

@@ -174,8 +174,6 @@ class RegistrationCollector(cst.CSTVisitor):
         )
 
     def _registrar(self, call: cst.Call) -> Optional[RegistrarPattern]:
-        if _last_name(call.func) not in self.patterns.callable_names:
-            return None
         qualified_name = resolve(self.bindings, call.func)
         if qualified_name is None:
             return None
@@ -208,14 +206,6 @@ class RegistrationCollector(cst.CSTVisitor):
                 target_known=target_known,
             )
         )
-
-
-def _last_name(node: cst.BaseExpression) -> Optional[str]:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return node.attr.value
-    return None
 
 
 def _argument(

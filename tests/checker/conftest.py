@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import Callable, List, Optional
+
+import pytest
+
+from flake8_taskspec.options import SHIPPED_REGISTRY
+from flake8_taskspec.plugin import TaskSpecChecker
+from flake8_taskspec.registry_index import RegistryIndex, read_registry
+
+Check = Callable[..., List[str]]
+
+SMALL_REGISTRY = '''\
+from registry import TaskSpec
+
+REPORT_SEND = "report.send"
+
+CATALOG = (
+    TaskSpec(type=REPORT_SEND, queue="default", idempotent=True),
+    TaskSpec(type="report.build", queue="low", idempotent=False),
+)
+'''
+
+
+@pytest.fixture(scope="session")
+def shipped_registry() -> RegistryIndex:
+    return read_registry(SHIPPED_REGISTRY)
+
+
+@pytest.fixture
+def small_registry(tmp_path: Path) -> RegistryIndex:
+    path = tmp_path / "small_registry.py"
+    path.write_text(SMALL_REGISTRY)
+    return read_registry(str(path))
+
+
+@pytest.fixture
+def check(
+    monkeypatch: pytest.MonkeyPatch, shipped_registry: RegistryIndex
+) -> Check:
+    """Return a function that runs the plugin on source text.
+
+    Each finding comes back as ``line:col: CODE message`` with the plugin's
+    own 0-based column; flake8 prints that column plus one.
+    """
+
+    def run(source: str, registry: Optional[RegistryIndex] = None) -> List[str]:
+        monkeypatch.setattr(TaskSpecChecker, "registry", registry or shipped_registry)
+        lines = source.splitlines(keepends=True)
+        checker = TaskSpecChecker(ast.parse(source), lines)
+        return [f"{line}:{col}: {message}" for line, col, message, _ in checker.run()]
+
+    return run

@@ -1,0 +1,335 @@
+"""TSK001: a registration names a task type that is not in the registry."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from conftest import Check
+
+SNED = (
+    "TSK001 task type 'email.sned' is not in the registry - "
+    "did you mean 'email.send' or 'email.verify'?"
+)
+POSTS = (
+    "TSK001 task type 'search.reindex.posts' is not in the registry - did you "
+    "mean 'search.reindex.post', 'search.reindex.term' or 'search.reindex.comment'?"
+)
+DIGEST = (
+    "TSK001 task type 'report.weekly_digest' is not in the registry - "
+    "add it to the registry or fix the name"
+)
+
+FAILING = [
+    pytest.param(
+        """
+        from registry import handler
+
+        @handler("email.sned")
+        def send(payload):
+            pass
+        """,
+        [f"4:9: {SNED}"],
+        id="decorator",
+    ),
+    pytest.param(
+        """
+        from registry import handle
+
+        def reindex(payload):
+            pass
+
+        handle("search.reindex.posts", reindex)
+        """,
+        [f"7:7: {POSTS}"],
+        id="call-form",
+    ),
+    pytest.param(
+        """
+        from registry import handler
+
+        @handler("report.weekly_digest")
+        def digest(payload):
+            pass
+        """,
+        [f"4:9: {DIGEST}"],
+        id="no-close-name",
+    ),
+    pytest.param(
+        """
+        import registry
+
+        @registry.handler("email.sned")
+        def send(payload):
+            pass
+        """,
+        [f"4:18: {SNED}"],
+        id="module-import",
+    ),
+    pytest.param(
+        """
+        import registry as r
+
+        @r.handler("email.sned")
+        def send(payload):
+            pass
+        """,
+        [f"4:11: {SNED}"],
+        id="module-alias",
+    ),
+    pytest.param(
+        """
+        from registry import handler as task_handler
+
+        @task_handler("email.sned")
+        def send(payload):
+            pass
+        """,
+        [f"4:14: {SNED}"],
+        id="name-alias",
+    ),
+    pytest.param(
+        """
+        from registry.handlers import handler
+
+        @handler("email.sned")
+        def send(payload):
+            pass
+        """,
+        [f"4:9: {SNED}"],
+        id="defining-module",
+    ),
+    pytest.param(
+        """
+        from registry import handlers
+
+        @handlers.handler("email.sned")
+        def send(payload):
+            pass
+        """,
+        [f"4:18: {SNED}"],
+        id="submodule-from-import",
+    ),
+    pytest.param(
+        """
+        import registry.handlers
+
+        @registry.handlers.handler("email.sned")
+        def send(payload):
+            pass
+        """,
+        [f"4:27: {SNED}"],
+        id="submodule-import",
+    ),
+    pytest.param(
+        """
+        import registry.handlers as rh
+
+        rh.handle("email.sned", print)
+        """,
+        [f"4:10: {SNED}"],
+        id="submodule-alias-call-form",
+    ),
+    pytest.param(
+        """
+        from registry import handler
+
+        @handler(task_type="email.sned")
+        def send(payload):
+            pass
+        """,
+        [f"4:19: {SNED}"],
+        id="task-type-keyword",
+    ),
+    pytest.param(
+        """
+        from registry import handler
+
+        def send(payload):
+            pass
+
+        handler("email.sned")(send)
+        """,
+        [f"7:8: {SNED}"],
+        id="factory-applied",
+    ),
+    pytest.param(
+        """
+        def register_all():
+            from registry import handle
+            handle("email.sned", print)
+        """,
+        [f"4:11: {SNED}"],
+        id="import-inside-function",
+    ),
+    pytest.param(
+        """
+        from registry import handle
+
+        note = "café"; handle("email.sned", print)
+        """,
+        [f"4:22: {SNED}"],
+        id="non-ascii-before-name",
+    ),
+    pytest.param(
+        """
+        from registry import handler
+
+        class Jobs:
+            @staticmethod
+            @handler("email.sned")
+            def send(payload):
+                pass
+        """,
+        [f"6:13: {SNED}"],
+        id="method-stacked-decorators",
+    ),
+    pytest.param(
+        """
+        from registry import handler
+
+        @handler("email.sned")
+        async def send(payload):
+            pass
+
+        @handler("report.weekly_digest")
+        class Digest:
+            def run(self, payload):
+                pass
+        """,
+        [f"4:9: {SNED}", f"8:9: {DIGEST}"],
+        id="async-and-class",
+    ),
+]
+
+PASSING = [
+    pytest.param(
+        """
+        from registry import handler, handle
+
+        @handler("email.send")
+        def send(payload):
+            pass
+
+        handle("search.reindex.post", print)
+        """,
+        id="known-types",
+    ),
+    pytest.param(
+        """
+        def handler(event):
+            def wrap(fn):
+                return fn
+            return wrap
+
+        @handler("button.clicked")
+        def on_click(event):
+            pass
+        """,
+        id="local-function-named-handler",
+    ),
+    pytest.param(
+        """
+        from events import handler
+
+        @handler("button.clicked")
+        def on_click(event):
+            pass
+        """,
+        id="handler-from-another-module",
+    ),
+    pytest.param(
+        """
+        from registry import handler
+
+        def handler(event):
+            return lambda fn: fn
+
+        @handler("button.clicked")
+        def on_click(event):
+            pass
+        """,
+        id="import-shadowed-by-local-def",
+    ),
+    pytest.param(
+        """
+        # Handlers register against the task registry elsewhere.
+        @handler("button.clicked")
+        def on_click(event):
+            pass
+        """,
+        id="registry-only-in-comment",
+    ),
+    pytest.param(
+        """
+        import registry
+
+        bus = object()
+
+        @bus.handler("button.clicked")
+        def on_click(event):
+            pass
+        """,
+        id="method-on-other-object",
+    ),
+    pytest.param(
+        """
+        from .registry import handler
+
+        @handler("button.clicked")
+        def on_click(event):
+            pass
+        """,
+        id="relative-import",
+    ),
+    pytest.param(
+        """
+        from registry import handler
+
+        @handler
+        def bare(payload):
+            pass
+        """,
+        id="decorator-without-call",
+    ),
+    pytest.param(
+        """
+        from registry import handle
+
+        handle()
+        handle(*["email.sned", print])
+        """,
+        id="no-task-type-argument",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), FAILING)
+def test_unknown_type_reported(check: Check, source: str, expected: list) -> None:
+    assert check(textwrap.dedent(source)) == expected
+
+
+@pytest.mark.parametrize("source", PASSING)
+def test_unknown_type_not_reported(check: Check, source: str) -> None:
+    assert check(textwrap.dedent(source)) == []
+
+
+def test_user_registry_constant_type(check: Check, small_registry) -> None:
+    source = textwrap.dedent(
+        """
+        from registry import handler
+
+        @handler("report.send")
+        def send(payload):
+            pass
+
+        @handler("report.sent")
+        def sent(payload):
+            pass
+        """
+    )
+    assert check(source, small_registry) == [
+        "8:9: TSK001 task type 'report.sent' is not in the registry - "
+        "did you mean 'report.send' or 'report.build'?"
+    ]
