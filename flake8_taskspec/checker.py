@@ -12,6 +12,7 @@ from flake8_taskspec.messages import (
     UNKNOWN_TASK_TYPE_NO_MATCH,
     UNPARSABLE_FILE,
     quote_names,
+    single_line,
 )
 from flake8_taskspec.patterns import PatternSet
 from flake8_taskspec.registry_index import RegistryIndex
@@ -121,4 +122,4 @@ def _place(
 
 
 def _unparsable(error: str) -> Finding:
-    return Finding(1, 0, UNPARSABLE_FILE.format(error=" ".join(error.split())))
+    return Finding(1, 0, UNPARSABLE_FILE.format(error=single_line(error)))

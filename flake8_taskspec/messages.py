@@ -75,3 +75,8 @@ def quote_names(names: Tuple[str, ...]) -> str:
     if len(quoted) == 1:
         return quoted[0]
     return ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+def single_line(text: str) -> str:
+    """Collapse whitespace so an error text fits on one finding line."""
+    return " ".join(text.split())

@@ -10,7 +10,7 @@ from flake8.options.manager import OptionManager
 
 from flake8_taskspec import __version__, options
 from flake8_taskspec.checker import Finding, check_source
-from flake8_taskspec.messages import INTERNAL_ERROR
+from flake8_taskspec.messages import INTERNAL_ERROR, single_line
 from flake8_taskspec.patterns import PatternSet
 from flake8_taskspec.precheck import may_register
 from flake8_taskspec.registry_index import RegistryError, RegistryIndex, read_registry
@@ -64,7 +64,8 @@ class TaskSpecChecker:
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as error:  # noqa: B036 - see the docstring
-            message = INTERNAL_ERROR.format(error=f"{type(error).__name__}: {error}")
+            description = single_line(f"{type(error).__name__}: {error}")
+            message = INTERNAL_ERROR.format(error=description)
             return [Finding(1, 0, message)]
 
     @classmethod

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import textwrap
+from typing import Callable, List
 
 import pytest
 
-from conftest import Check
 
 
 def missing(task_type: str, hook_owner: str) -> str:
@@ -15,6 +15,8 @@ def missing(task_type: str, hook_owner: str) -> str:
         f"no compensation - add compensate=..., an @{hook_owner}.compensate "
         "function or a compensate method"
     )
+
+Check = Callable[..., List[str]]
 
 
 FAILING = [

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import textwrap
+from typing import Callable, List
 
 import pytest
 
-from conftest import Check
+
+Check = Callable[..., List[str]]
 
 SNED = (
     "TSK001 task type 'email.sned' is not in the registry - "

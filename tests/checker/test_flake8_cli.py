@@ -1,0 +1,148 @@
+"""End to end through real flake8 in a subprocess."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Optional
+
+import pytest
+
+SNED = (
+    "TSK001 task type 'email.sned' is not in the registry - "
+    "did you mean 'email.send' or 'email.verify'?"
+)
+HANDLERS = textwrap.dedent(
+    """\
+    from registry import handler
+
+
+    @handler("email.sned")
+    def send(payload):
+        pass
+    """
+)
+USER_REGISTRY = textwrap.dedent(
+    """\
+    from registry import TaskSpec
+
+    CATALOG = (TaskSpec(type="report.send", queue="low", idempotent=True),)
+    """
+)
+REPORT_HANDLER = textwrap.dedent(
+    """\
+    from registry import handler
+
+
+    @handler("report.send")
+    def send(payload):
+        pass
+    """
+)
+
+
+def flake8(
+    *args: str, cwd: Path, stdin: Optional[str] = None
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "flake8", "--select", "TSK", *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_version_lists_plugin(tmp_path: Path) -> None:
+    completed = flake8("--version", cwd=tmp_path)
+    assert "flake8-taskspec: 0.1.0" in completed.stdout
+
+
+def test_file_finding(tmp_path: Path) -> None:
+    (tmp_path / "jobs.py").write_text(HANDLERS)
+    completed = flake8("jobs.py", cwd=tmp_path)
+    assert completed.stdout == f"jobs.py:4:10: {SNED}\n"
+    assert completed.returncode == 1
+
+
+def test_stdin_display_name(tmp_path: Path) -> None:
+    completed = flake8(
+        "--stdin-display-name", "jobs/email.py", "-", cwd=tmp_path, stdin=HANDLERS
+    )
+    assert completed.stdout == f"jobs/email.py:4:10: {SNED}\n"
+
+
+def test_noqa_silences_finding(tmp_path: Path) -> None:
+    source = HANDLERS.replace('"email.sned")', '"email.sned")  # noqa: TSK001')
+    (tmp_path / "jobs.py").write_text(source)
+    completed = flake8("jobs.py", cwd=tmp_path)
+    assert completed.stdout == ""
+    assert completed.returncode == 0
+
+
+def test_parallel_jobs(tmp_path: Path) -> None:
+    names = [f"jobs_{number}.py" for number in range(6)]
+    for name in names:
+        (tmp_path / name).write_text(HANDLERS)
+    completed = flake8("--jobs", "2", *names, cwd=tmp_path)
+    expected = "".join(f"{name}:4:10: {SNED}\n" for name in names)
+    assert completed.stdout == expected
+
+
+@pytest.mark.parametrize("config_name", ["setup.cfg", "tox.ini", ".flake8"])
+def test_registry_from_config(tmp_path: Path, config_name: str) -> None:
+    (tmp_path / "tasks").mkdir()
+    (tmp_path / "tasks" / "specs.py").write_text(USER_REGISTRY)
+    (tmp_path / "jobs.py").write_text(REPORT_HANDLER + HANDLERS.replace("sned", "send"))
+    (tmp_path / config_name).write_text("[flake8]\ntaskspec-registry = tasks/\n")
+    completed = flake8("jobs.py", cwd=tmp_path)
+    assert completed.stdout == (
+        "jobs.py:10:10: TSK001 task type 'email.send' is not in the registry - "
+        "add it to the registry or fix the name\n"
+    )
+
+
+def test_bare_registry_name_from_parent_config(tmp_path: Path) -> None:
+    (tmp_path / "tasks.py").write_text(USER_REGISTRY)
+    (tmp_path / "setup.cfg").write_text("[flake8]\ntaskspec_registry = tasks.py\n")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "jobs.py").write_text(REPORT_HANDLER)
+    completed = flake8("jobs.py", cwd=tmp_path / "app")
+    assert completed.stderr == ""
+    assert completed.returncode == 0
+
+
+def test_registry_option_relative_to_cwd(tmp_path: Path) -> None:
+    (tmp_path / "tasks.py").write_text(USER_REGISTRY)
+    (tmp_path / "jobs.py").write_text(REPORT_HANDLER)
+    completed = flake8("--taskspec-registry", "tasks.py", "jobs.py", cwd=tmp_path)
+    assert completed.stderr == ""
+    assert completed.returncode == 0
+
+
+def test_missing_registry_stops_flake8(tmp_path: Path) -> None:
+    (tmp_path / "jobs.py").write_text(HANDLERS)
+    (tmp_path / ".flake8").write_text("[flake8]\ntaskspec-registry = ./nowhere\n")
+    completed = flake8("jobs.py", cwd=tmp_path)
+    missing = tmp_path / "nowhere"
+    assert completed.stderr == (
+        f"taskspec-registry ({missing}): no such file or folder, set "
+        "--taskspec-registry to a registry module or package folder\n"
+    )
+    assert completed.stdout == ""
+    assert completed.returncode == 1
+
+
+def test_broken_registry_stops_flake8(tmp_path: Path) -> None:
+    (tmp_path / "tasks.py").write_text('TaskSpec(type=f"{PREFIX}.send")\n')
+    (tmp_path / "jobs.py").write_text(HANDLERS)
+    completed = flake8("--taskspec-registry=./tasks.py", "jobs.py", cwd=tmp_path)
+    assert completed.stderr == (
+        f"taskspec-registry ({tmp_path / 'tasks.py'}): TaskSpec type is not a "
+        'string literal, write type="..." or a module constant bound to a '
+        f"string literal at {tmp_path / 'tasks.py'}:1\n"
+    )
+    assert completed.returncode == 1
