@@ -26,7 +26,10 @@ class Message:
 
 UNKNOWN_TASK_TYPE = Message(
     code="TSK001",
-    template="task type {task_type!r} is not in the registry - did you mean {suggestions}?",
+    template=(
+        "task type {task_type!r} is not in the registry - "
+        "did you mean {suggestions}?"
+    ),
     summary="A handler registration names a task type that is not in the registry.",
 )
 UNKNOWN_TASK_TYPE_NO_MATCH = Message(
@@ -80,3 +83,12 @@ def quote_names(names: Tuple[str, ...]) -> str:
 def single_line(text: str) -> str:
     """Collapse whitespace so an error text fits on one finding line."""
     return " ".join(text.split())
+
+
+def code_table() -> str:
+    """Return the README's Markdown table of every code and message."""
+    rows = ["| code | message | when |", "|---|---|---|"]
+    for message in MESSAGES:
+        template = message.template.replace("|", "\\|")
+        rows.append(f"| `{message.code}` | `{template}` | {message.summary} |")
+    return "\n".join(rows) + "\n"
