@@ -1,7 +1,9 @@
-"""Create the project's virtual environment and install the project into it.
+"""Create a virtual environment for the README commands and install the project.
 
-Both README commands use it. The install is skipped when pyproject.toml and
-the requested extras are unchanged since the last install.
+The test environment holds an editable install with the ``test`` extra and
+is reinstalled only when pyproject.toml changes. The demo environment gets
+a regular install, as a user would, redone on every run so that it always
+holds the current source.
 """
 
 from __future__ import annotations
@@ -14,38 +16,43 @@ import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-VENV = Path(os.environ.get("TASKSPEC_VENV", ROOT / ".venv"))
-STAMP = VENV / ".flake8-taskspec-install"
 
 
-def bin_path(name: str) -> Path:
+def bin_path(env: Path, name: str) -> Path:
     folder = "Scripts" if os.name == "nt" else "bin"
-    return VENV / folder / name
+    return env / folder / name
 
 
-def ensure_env(extras: str = "") -> Path:
-    """Return the venv's Python, creating the venv and installing as needed."""
-    python = bin_path("python")
-    if not python.exists():
-        print(f"creating virtual environment in {VENV}", flush=True)
-        venv.EnvBuilder(with_pip=True).create(VENV)
-    wanted = _install_key(extras)
-    if not STAMP.exists() or STAMP.read_text() != wanted:
-        target = f".[{extras}]" if extras else "."
-        print(f"installing flake8-taskspec{target[1:]} into {VENV}", flush=True)
-        _run(python, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-        _run(python, "-m", "pip", "install", "--quiet", "--editable", target)
-        STAMP.write_text(wanted)
-    return python
+def test_env() -> Path:
+    """Return the test environment's folder, installing what is missing."""
+    env = ROOT / ".venv"
+    stamp = env / ".flake8-taskspec-install"
+    _create(env)
+    key = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if not stamp.exists() or stamp.read_text() != key:
+        _pip(env, "install", "--upgrade", "pip")
+        _pip(env, "install", "--editable", ".[test]")
+        stamp.write_text(key)
+    return env
 
 
-def _install_key(extras: str) -> str:
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    return f"{digest} {extras}"
+def demo_env() -> Path:
+    """Return the demo environment's folder with the current source installed."""
+    env = ROOT / ".venv-demo"
+    _create(env)
+    _pip(env, "install", ".")
+    return env
 
 
-def _run(*command: object) -> None:
-    completed = subprocess.run([str(part) for part in command], cwd=ROOT)
+def _create(env: Path) -> None:
+    if not bin_path(env, "python").exists():
+        print(f"creating virtual environment {env.name}/", flush=True)
+        venv.EnvBuilder(with_pip=True).create(env)
+
+
+def _pip(env: Path, *arguments: str) -> None:
+    command = [str(bin_path(env, "python")), "-m", "pip", "--quiet", *arguments]
+    print("$", "pip", *arguments, flush=True)
+    completed = subprocess.run(command, cwd=ROOT)
     if completed.returncode != 0:
-        sys.exit(f"command failed with exit code {completed.returncode}: "
-                 + " ".join(str(part) for part in command))
+        sys.exit(f"pip failed with exit code {completed.returncode}: {command}")

@@ -8,14 +8,17 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from project_env import ROOT, ensure_env
+from project_env import ROOT, bin_path, test_env
 
 
 def main() -> int:
-    python = ensure_env(extras="test")
+    python = bin_path(test_env(), "python")
     command = [
-        str(python), "-m", "pytest",
-        "--cov", "--cov-report=term-missing",
+        str(python),
+        "-m",
+        "pytest",
+        "--cov",
+        "--cov-report=term-missing",
         *sys.argv[1:],
     ]
     return subprocess.run(command, cwd=ROOT).returncode
