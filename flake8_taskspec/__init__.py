@@ -1,3 +1,3 @@
-"""flake8 plugin that checks task handlers and enqueue calls against a TaskSpec registry."""
+"""flake8 plugin that checks task handlers against a TaskSpec registry."""
 
 __version__ = "0.1.0"

@@ -20,7 +20,7 @@ from flake8_taskspec.registry_index import RegistryIndex
 if TYPE_CHECKING:
     import libcst as cst
 
-    from flake8_taskspec.visitor import Registration
+    from flake8_taskspec.visitor import Registration, RegistrationCollector
 
 SUGGESTION_LIMIT = 3
 SUGGESTION_CUTOFF = 0.6
@@ -72,7 +72,7 @@ def closest_task_types(task_type: str, known: Sequence[str]) -> Tuple[str, ...]:
 def _unknown_types(
     registrations: List["Registration"], index: RegistryIndex
 ) -> List[Tuple["cst.CSTNode", str]]:
-    reported = []
+    reported: List[Tuple["cst.CSTNode", str]] = []
     for registration in registrations:
         task_type = registration.task_type
         if task_type is None or index.get(task_type) is not None:
@@ -91,7 +91,7 @@ def _unknown_types(
 def _missing_compensation(
     collector: "RegistrationCollector", index: RegistryIndex
 ) -> List[Tuple["cst.CSTNode", str]]:
-    reported = []
+    reported: List[Tuple["cst.CSTNode", str]] = []
     for registration in collector.registrations_missing_compensation():
         entry = index.get(registration.task_type or "")
         if entry is None or entry.idempotent:

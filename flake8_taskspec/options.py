@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
+from typing import Optional
 
 from flake8.options.manager import OptionManager
 
@@ -34,7 +35,7 @@ def add_options(manager: OptionManager) -> None:
 
 def registry_path(options: argparse.Namespace) -> str:
     """Return the absolute path of the registry the options point at."""
-    value = options.taskspec_registry
+    value: Optional[str] = options.taskspec_registry
     if value is None:
         return SHIPPED_REGISTRY
     if os.path.isabs(value):
@@ -54,5 +55,5 @@ def _bare_name_folder(options: argparse.Namespace, value: str) -> str:
     if config.has_section("flake8"):
         for name in REGISTRY_CONFIG_NAMES:
             if config.get("flake8", name, fallback=None) == value:
-                return config_folder
+                return str(config_folder)
     return os.getcwd()

@@ -73,4 +73,3 @@ class TaskSpecChecker:
         if cls.registry is None:
             cls.registry = read_registry(options.SHIPPED_REGISTRY)
         return cls.registry
-

@@ -187,7 +187,7 @@ def _read_entry(
     if task_type is None:
         raise RegistryError(
             registry_path,
-            f"{SPEC_CALL_NAME} type is not a string literal, write type=\"...\" "
+            f'{SPEC_CALL_NAME} type is not a string literal, write type="..." '
             "or a module constant bound to a string literal",
             location,
         )

@@ -130,7 +130,10 @@ class RegistrationCollector(cst.CSTVisitor):
             )
 
     def _note_hook_owner(self, expression: cst.BaseExpression) -> None:
-        if isinstance(expression, cst.Attribute) and expression.attr.value == COMPENSATE:
+        if (
+            isinstance(expression, cst.Attribute)
+            and expression.attr.value == COMPENSATE
+        ):
             owner = dotted_name(expression.value)
             if owner is not None:
                 self.hook_owners.add(owner)
@@ -240,7 +243,10 @@ def _defines_compensate(node: cst.ClassDef) -> bool:
     if not isinstance(body, cst.IndentedBlock):
         return False
     for statement in body.body:
-        if isinstance(statement, cst.FunctionDef) and statement.name.value == COMPENSATE:
+        if (
+            isinstance(statement, cst.FunctionDef)
+            and statement.name.value == COMPENSATE
+        ):
             return True
         if isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:

@@ -12,7 +12,7 @@ from flake8_taskspec.registry_index import RegistryIndex, read_registry
 
 Check = Callable[..., List[str]]
 
-SMALL_REGISTRY = '''\
+SMALL_REGISTRY = """\
 from registry import TaskSpec
 
 REPORT_SEND = "report.send"
@@ -21,7 +21,7 @@ CATALOG = (
     TaskSpec(type=REPORT_SEND, queue="default", idempotent=True),
     TaskSpec(type="report.build", queue="low", idempotent=False),
 )
-'''
+"""
 
 
 @pytest.fixture(scope="session")
@@ -37,9 +37,7 @@ def small_registry(tmp_path: Path) -> RegistryIndex:
 
 
 @pytest.fixture
-def check(
-    monkeypatch: pytest.MonkeyPatch, shipped_registry: RegistryIndex
-) -> Check:
+def check(monkeypatch: pytest.MonkeyPatch, shipped_registry: RegistryIndex) -> Check:
     """Return a function that runs the plugin on source text.
 
     Each finding comes back as ``line:col: CODE message`` with the plugin's

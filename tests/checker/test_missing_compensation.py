@@ -8,13 +8,13 @@ from typing import Callable, List
 import pytest
 
 
-
 def missing(task_type: str, hook_owner: str) -> str:
     return (
         f"TSK002 task type {task_type!r} is not idempotent but its handler has "
         f"no compensation - add compensate=..., an @{hook_owner}.compensate "
         "function or a compensate method"
     )
+
 
 Check = Callable[..., List[str]]
 
@@ -108,6 +108,16 @@ FAILING = [
         """,
         [f"7:8: {missing('migrate.batch.posts', '<handler>')}"],
         id="factory-applied",
+    ),
+    pytest.param(
+        """
+        from registry import handler
+
+        @handler("media.video.transcode")
+        class Transcode: run = staticmethod(print)
+        """,
+        [f"4:9: {missing('media.video.transcode', 'Transcode')}"],
+        id="class-one-line-body",
     ),
 ]
 

@@ -117,7 +117,9 @@ def broken_registries(tmp_path: Path) -> list:
     }
     for name, (text, message) in files.items():
         path = write(tmp_path, name, text)
-        cases.append((path, message.format(path=path, syntax_error=_syntax_error(path))))
+        cases.append(
+            (path, message.format(path=path, syntax_error=_syntax_error(path)))
+        )
     latin = tmp_path / "latin.py"
     latin.write_bytes(b'TaskSpec(type="caf\xe9", queue="low", idempotent=True)\n')
     cases.append((str(latin), _syntax_error(str(latin))))
@@ -134,6 +136,26 @@ def _syntax_error(path: str) -> str:
     except SyntaxError as error:
         return f"invalid Python: {error.msg} at {path}:{error.lineno}"
     return ""
+
+
+def test_device_rejected() -> None:
+    with pytest.raises(RegistryError) as raised:
+        read_registry(os.devnull)
+    assert str(raised.value) == (
+        f"taskspec-registry ({os.devnull}): not a regular file or folder"
+    )
+
+
+def test_dangling_link_in_folder_rejected(tmp_path: Path) -> None:
+    write(tmp_path, "tasks/specs.py", GOOD_ENTRY)
+    dangling = tmp_path / "tasks" / "gone.py"
+    os.symlink(tmp_path / "nowhere.py", dangling)
+    with pytest.raises(RegistryError) as raised:
+        read_registry(str(tmp_path / "tasks"))
+    assert str(raised.value) == (
+        f"taskspec-registry ({tmp_path / 'tasks'}): cannot read {dangling}: "
+        "No such file or directory"
+    )
 
 
 def test_broken_registries_rejected(tmp_path: Path) -> None:
