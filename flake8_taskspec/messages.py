@@ -27,8 +27,7 @@ class Message:
 UNKNOWN_TASK_TYPE = Message(
     code="TSK001",
     template=(
-        "task type {task_type!r} is not in the registry - "
-        "did you mean {suggestions}?"
+        "task type {task_type!r} is not in the registry - did you mean {suggestions}?"
     ),
     summary="A handler registration names a task type that is not in the registry.",
 )
@@ -49,6 +48,41 @@ MISSING_COMPENSATION = Message(
     ),
     summary="A handler of a non-idempotent task type declares no compensation hook.",
 )
+NOT_A_LITERAL = Message(
+    code="TSK003",
+    template=(
+        "task type {expression} is not a string literal, so the registry "
+        "cannot check it - pass a literal or a module constant bound to one"
+    ),
+    summary=(
+        "The task type is computed (an f-string, a parameter, a call), "
+        "so it cannot be checked."
+    ),
+)
+DUPLICATE_REGISTRATION = Message(
+    code="TSK004",
+    template=(
+        "task type {task_type!r} is already registered on line {first_line} "
+        "- keep one handler per task type"
+    ),
+    summary="A task type is registered twice in one file.",
+)
+UNKNOWN_ENQUEUED_TYPE = Message(
+    code="TSK005",
+    template=(
+        "enqueued task type {task_type!r} is not in the registry - "
+        "did you mean {suggestions}?"
+    ),
+    summary="An enqueue call names a task type that is not in the registry.",
+)
+UNKNOWN_ENQUEUED_TYPE_NO_MATCH = Message(
+    code="TSK005",
+    template=(
+        "enqueued task type {task_type!r} is not in the registry - "
+        "add it to the registry or fix the name"
+    ),
+    summary="The same, when no registered name is close to the unknown one.",
+)
 UNPARSABLE_FILE = Message(
     code="TSK901",
     template="file not checked - libcst could not parse it: {error}",
@@ -67,6 +101,10 @@ MESSAGES: Tuple[Message, ...] = (
     UNKNOWN_TASK_TYPE,
     UNKNOWN_TASK_TYPE_NO_MATCH,
     MISSING_COMPENSATION,
+    NOT_A_LITERAL,
+    DUPLICATE_REGISTRATION,
+    UNKNOWN_ENQUEUED_TYPE,
+    UNKNOWN_ENQUEUED_TYPE_NO_MATCH,
     UNPARSABLE_FILE,
     INTERNAL_ERROR,
 )

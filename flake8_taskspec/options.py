@@ -9,7 +9,17 @@ from typing import Optional
 
 from flake8.options.manager import OptionManager
 
+from flake8_taskspec.patterns import (
+    SHIPPED_PATTERNS,
+    PatternError,
+    PatternSet,
+    Role,
+    parse_pattern,
+)
+
 REGISTRY_OPTION = "--taskspec-registry"
+REGISTRARS_OPTION = "--taskspec-registrars"
+ENQUEUERS_OPTION = "--taskspec-enqueuers"
 REGISTRY_CONFIG_NAMES = ("taskspec-registry", "taskspec_registry")
 
 # The registry package ships in the same distribution as this plugin, so
@@ -31,6 +41,51 @@ def add_options(manager: OptionManager) -> None:
             "(Default: the registry package shipped with flake8-taskspec)"
         ),
     )
+    manager.add_option(
+        REGISTRARS_OPTION,
+        default=[],
+        parse_from_config=True,
+        comma_separated_list=True,
+        metavar="PATTERNS",
+        help=(
+            "Comma-separated callables that register a handler, besides the "
+            "registry's own: module.callable or *.method, optionally followed "
+            "by :keyword when that keyword carries the task type, for example "
+            "celery.shared_task:name,*.task:name"
+        ),
+    )
+    manager.add_option(
+        ENQUEUERS_OPTION,
+        default=[],
+        parse_from_config=True,
+        comma_separated_list=True,
+        metavar="PATTERNS",
+        help=(
+            "Comma-separated callables that enqueue a task, besides the "
+            "registry's enqueue, in the same syntax, for example "
+            "*.send_task,*.enqueue_job"
+        ),
+    )
+
+
+def pattern_set(options: argparse.Namespace) -> PatternSet:
+    """Return the shipped patterns plus those given in the options.
+
+    Raises SystemExit naming the option and the value when a pattern is
+    invalid.
+    """
+    patterns = list(SHIPPED_PATTERNS)
+    user_patterns = (
+        (REGISTRARS_OPTION, options.taskspec_registrars, Role.REGISTRAR),
+        (ENQUEUERS_OPTION, options.taskspec_enqueuers, Role.ENQUEUER),
+    )
+    for option, texts, role in user_patterns:
+        for text in texts:
+            try:
+                patterns.append(parse_pattern(text, role))
+            except PatternError as error:
+                raise SystemExit(f"{option.lstrip('-')} ({text}): {error}") from None
+    return PatternSet(patterns)
 
 
 def registry_path(options: argparse.Namespace) -> str:

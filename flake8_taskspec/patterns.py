@@ -1,63 +1,139 @@
-"""Which callables register a handler, and where their task type sits."""
+"""Which calls register a handler or enqueue a task, and where the type sits.
+
+A pattern is a dotted name resolved through the module's imports
+(``celery.shared_task``), or ``*.method`` for a method on any receiver
+(``*.send_task``). By default the task type is the first positional
+argument; ``PATTERN:KEYWORD`` makes the keyword argument carry it instead
+(``*.task:name``).
+"""
 
 from __future__ import annotations
 
+import enum
+import re
 from dataclasses import dataclass
-from typing import FrozenSet, Optional, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Optional, Tuple
+
+ANY_RECEIVER = "*."
+
+_IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*"
+_PATTERN = re.compile(
+    rf"(?P<target>(?:\*\.{_IDENTIFIER})|(?:{_IDENTIFIER}(?:\.{_IDENTIFIER})+))"
+    rf"(?::(?P<keyword>{_IDENTIFIER}))?"
+)
+
+
+class Role(enum.Enum):
+    """What a matching call does with the task type it names."""
+
+    REGISTRAR = "registrar"
+    ENQUEUER = "enqueuer"
+
+
+class PatternError(ValueError):
+    """A pattern from the options that does not follow the pattern syntax."""
 
 
 @dataclass(frozen=True)
-class RegistrarPattern:
-    """A callable whose call registers a handler for a task type.
+class CallPattern:
+    """A callable whose calls name a task type.
 
-    ``qualified_name`` is the dotted name the callee resolves to through the
-    module's imports. The task type is the first positional argument or the
-    ``task_type_keyword`` argument. ``target_position`` is the positional
-    index of the handler in the call form (``handle("type", fn)``), or None
-    for a decorator factory (``@handler("type")``).
+    ``target`` is a dotted name or ``*.method``. The task type is the
+    argument at ``position`` or the one named ``keyword``. For the call
+    form of a registrar (``handle("type", fn)``) ``handler_position`` and
+    ``handler_keyword`` locate the handler; a registrar without them is a
+    decorator factory (``@handler("type")``). ``compensation`` is True for
+    the shipped registry's API, whose handlers can declare compensation.
     """
 
-    qualified_name: str
-    task_type_keyword: str = "task_type"
-    target_position: Optional[int] = None
-    target_keyword: Optional[str] = None
+    target: str
+    role: Role
+    position: Optional[int] = 0
+    keyword: Optional[str] = None
+    handler_position: Optional[int] = None
+    handler_keyword: Optional[str] = None
+    compensation: bool = False
 
     @property
     def is_decorator(self) -> bool:
-        return self.target_position is None
+        return self.handler_position is None and self.handler_keyword is None
 
     @property
-    def root_module(self) -> str:
-        return self.qualified_name.split(".", 1)[0]
+    def method(self) -> Optional[str]:
+        """The method name of a ``*.method`` pattern, else None."""
+        if self.target.startswith(ANY_RECEIVER):
+            return self.target[len(ANY_RECEIVER) :]
+        return None
 
 
-def _shipped_registrars() -> Tuple[RegistrarPattern, ...]:
-    # The shipped registry defines handler and handle in registry.handlers
-    # and re-exports them from the package.
-    patterns = []
+def parse_pattern(text: str, role: Role) -> CallPattern:
+    """Parse ``dotted.name[:keyword]`` or ``*.method[:keyword]``."""
+    match = _PATTERN.fullmatch(text.strip())
+    if match is None:
+        raise PatternError(
+            "invalid pattern, write module.callable or *.method, optionally "
+            "followed by :keyword, for example celery.shared_task:name"
+        )
+    keyword = match.group("keyword")
+    if keyword is None:
+        return CallPattern(match.group("target"), role)
+    return CallPattern(match.group("target"), role, position=None, keyword=keyword)
+
+
+def _shipped_patterns() -> Tuple[CallPattern, ...]:
+    # The shipped registry defines handler and handle in registry.handlers,
+    # enqueue in registry.enqueue, and re-exports all three from the package.
+    patterns: List[CallPattern] = []
     for module in ("registry", "registry.handlers"):
-        patterns.append(RegistrarPattern(f"{module}.handler"))
         patterns.append(
-            RegistrarPattern(
-                f"{module}.handle", target_position=1, target_keyword="target"
+            CallPattern(
+                f"{module}.handler",
+                Role.REGISTRAR,
+                keyword="task_type",
+                compensation=True,
             )
+        )
+        patterns.append(
+            CallPattern(
+                f"{module}.handle",
+                Role.REGISTRAR,
+                keyword="task_type",
+                handler_position=1,
+                handler_keyword="target",
+                compensation=True,
+            )
+        )
+    for module in ("registry", "registry.enqueue"):
+        patterns.append(
+            CallPattern(f"{module}.enqueue", Role.ENQUEUER, keyword="task_type")
         )
     return tuple(patterns)
 
 
-DEFAULT_REGISTRARS: Tuple[RegistrarPattern, ...] = _shipped_registrars()
+SHIPPED_PATTERNS: Tuple[CallPattern, ...] = _shipped_patterns()
 
 
 class PatternSet:
-    """All registrar patterns in force, indexed by qualified name."""
+    """All patterns in force, indexed for the visitor and the pre-check."""
 
-    def __init__(self, registrars: Tuple[RegistrarPattern, ...] = DEFAULT_REGISTRARS):
-        self.registrars = registrars
-        self._by_name = {pattern.qualified_name: pattern for pattern in registrars}
-        # Modules a file must import before it can register anything.
+    def __init__(self, patterns: Iterable[CallPattern] = SHIPPED_PATTERNS) -> None:
+        self.patterns = tuple(patterns)
+        self._by_name: Dict[str, CallPattern] = {}
+        self._by_method: Dict[str, CallPattern] = {}
+        for pattern in self.patterns:
+            if pattern.method is None:
+                self._by_name.setdefault(pattern.target, pattern)
+            else:
+                self._by_method.setdefault(pattern.method, pattern)
+        # Modules a file must import, or methods it must call, before it can
+        # contain a match.
         self.root_modules: FrozenSet[str] = frozenset(
-            pattern.root_module for pattern in registrars
+            name.split(".", 1)[0] for name in self._by_name
         )
+        self.methods: FrozenSet[str] = frozenset(self._by_method)
 
-    def registrar(self, qualified_name: str) -> Optional[RegistrarPattern]:
+    def by_name(self, qualified_name: str) -> Optional[CallPattern]:
         return self._by_name.get(qualified_name)
+
+    def by_method(self, method: str) -> Optional[CallPattern]:
+        return self._by_method.get(method)

@@ -12,7 +12,7 @@ from flake8_taskspec import __version__, options
 from flake8_taskspec.checker import Finding, check_source
 from flake8_taskspec.messages import INTERNAL_ERROR, single_line
 from flake8_taskspec.patterns import PatternSet
-from flake8_taskspec.precheck import may_register
+from flake8_taskspec.precheck import may_contain_sites
 from flake8_taskspec.registry_index import RegistryError, RegistryIndex, read_registry
 
 FlakeResult = Tuple[int, int, str, Type[Any]]
@@ -39,7 +39,8 @@ class TaskSpecChecker:
 
     @classmethod
     def parse_options(cls, parsed: argparse.Namespace) -> None:
-        """Read the registry, or stop flake8 with one line naming the problem."""
+        """Read the patterns and the registry, or stop flake8 naming the problem."""
+        cls.patterns = options.pattern_set(parsed)
         try:
             cls.registry = read_registry(options.registry_path(parsed))
         except RegistryError as error:
@@ -47,7 +48,7 @@ class TaskSpecChecker:
 
     def run(self) -> Generator[FlakeResult, None, None]:
         source = "".join(self.lines)
-        if not may_register(source, self.tree, self.patterns.root_modules):
+        if not may_contain_sites(source, self.tree, self.patterns):
             return
         for finding in self._check(source):
             yield finding.line, finding.column, finding.message, type(self)

@@ -1,4 +1,4 @@
-"""Decide cheaply whether a file can contain a registration at all.
+"""Decide cheaply whether a file can contain a task-type site at all.
 
 Most files in a codebase cannot, and for them the checker must cost next
 to nothing: no libcst import and no libcst parse.
@@ -7,24 +7,28 @@ to nothing: no libcst import and no libcst parse.
 from __future__ import annotations
 
 import ast
-from typing import FrozenSet
+
+from flake8_taskspec.patterns import PatternSet
 
 
-def may_register(source: str, tree: ast.AST, root_modules: FrozenSet[str]) -> bool:
-    """Return True when the file imports one of ``root_modules``.
+def may_contain_sites(source: str, tree: ast.AST, patterns: PatternSet) -> bool:
+    """Return True when the file imports a pattern's module or calls its method.
 
     A substring test rules out most files first; only the rest pay for a
     walk over the ast that flake8 has already built.
     """
-    if not any(module in source for module in root_modules):
+    words = patterns.root_modules | patterns.methods
+    if not any(word in source for word in words):
         return False
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            if any(_root(alias.name) in root_modules for alias in node.names):
+            if any(_root(alias.name) in patterns.root_modules for alias in node.names):
                 return True
         elif isinstance(node, ast.ImportFrom):
-            if node.level == 0 and node.module and _root(node.module) in root_modules:
+            if node.level == 0 and _root(node.module or "") in patterns.root_modules:
                 return True
+        elif isinstance(node, ast.Attribute) and node.attr in patterns.methods:
+            return True
     return False
 
 

@@ -9,34 +9,21 @@ at start-up, before any file is known to need libcst.
 from __future__ import annotations
 
 import ast
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Tuple
 
+from flake8_taskspec.registry_source import (
+    RegistryError,
+    RegistryModule,
+    load_modules,
+)
+
+__all__ = ["RegistryError", "RegistryIndex", "TaskEntry", "read_registry"]
+
 SPEC_CALL_NAME = "TaskSpec"
-
-
-class RegistryError(Exception):
-    """A registry that cannot be used: missing, unreadable, or not literal.
-
-    The message has the form ``taskspec-registry (PATH): problem`` and,
-    when the problem sits in one place, ends with ``at FILE:LINE``.
-    """
-
-    def __init__(
-        self,
-        registry_path: str,
-        problem: str,
-        location: Optional[Tuple[str, int]] = None,
-    ) -> None:
-        self.registry_path = registry_path
-        self.problem = problem
-        self.location = location
-        message = f"taskspec-registry ({registry_path}): {problem}"
-        if location is not None:
-            message += f" at {location[0]}:{location[1]}"
-        super().__init__(message)
+# Re-exports can chain (a package re-exporting a module that re-exports);
+# this bounds the passes that follow such chains.
+MAX_REEXPORT_DEPTH = 8
 
 
 @dataclass(frozen=True)
@@ -51,10 +38,15 @@ class TaskEntry:
 
 @dataclass
 class RegistryIndex:
-    """The task types of one registry, keyed by name."""
+    """The task types of one registry, and its string constants.
+
+    ``constants`` maps qualified names such as ``myapp.tasks.EMAIL_SEND``
+    to their value, including names a package re-exports.
+    """
 
     path: str
     entries: Dict[str, TaskEntry] = field(default_factory=dict)
+    constants: Dict[str, str] = field(default_factory=dict)
 
     def get(self, task_type: str) -> Optional[TaskEntry]:
         return self.entries.get(task_type)
@@ -65,19 +57,18 @@ class RegistryIndex:
 
 
 def read_registry(path: str) -> RegistryIndex:
-    """Read every ``TaskSpec(...)`` entry under ``path``.
+    """Read every ``TaskSpec(...)`` entry and string constant under ``path``.
 
     Raises RegistryError when the path is missing or unreadable, a file
     has a syntax error, an entry is not made of literals, a task type is
     declared twice, or there are no entries at all.
     """
+    modules = load_modules(path)
     index = RegistryIndex(path=path)
-    for filename in _registry_files(path):
-        module = _parse_file(path, filename)
-        constants = _string_constants(module)
-        for call in _spec_calls(module):
-            entry = _read_entry(path, filename, call, constants)
-            _add_entry(index, entry)
+    index.constants = _registry_constants(modules)
+    for module in modules:
+        for call in _spec_calls(module.tree):
+            _add_entry(index, _read_entry(path, module, call, index.constants))
     if not index.entries:
         raise RegistryError(
             path,
@@ -87,75 +78,97 @@ def read_registry(path: str) -> RegistryIndex:
     return index
 
 
-def _registry_files(path: str) -> List[str]:
-    if os.path.isfile(path):
-        return [path]
-    if not os.path.exists(path):
-        raise RegistryError(
-            path,
-            "no such file or folder, set --taskspec-registry to a registry "
-            "module or package folder",
-        )
-    if not os.path.isdir(path):
-        raise RegistryError(path, "not a regular file or folder")
-    files = sorted(str(found) for found in _python_files(Path(path)))
-    if not files:
-        raise RegistryError(
-            path,
-            "folder contains no Python files, set --taskspec-registry to a "
-            "registry module or package folder",
-        )
-    return files
-
-
-def _python_files(folder: Path) -> Iterator[Path]:
-    # os.walk does not follow symbolic links to folders, so a link loop
-    # cannot make this walk run forever.
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        for name in files:
-            if name.endswith(".py"):
-                yield Path(root, name)
-
-
-def _parse_file(registry_path: str, filename: str) -> ast.Module:
-    try:
-        with open(filename, "rb") as source_file:
-            source = source_file.read()
-    except OSError as error:
-        raise RegistryError(
-            registry_path, f"cannot read {filename}: {error.strerror}"
-        ) from None
-    try:
-        return ast.parse(source, filename=filename)
-    except SyntaxError as error:
-        raise RegistryError(
-            registry_path,
-            f"invalid Python: {error.msg}",
-            (filename, error.lineno or 1),
-        ) from None
-    except ValueError as error:
-        raise RegistryError(registry_path, f"invalid Python in {filename}: {error}")
-
-
-def _string_constants(module: ast.Module) -> Dict[str, str]:
-    """Return the module-level names bound to a string literal."""
+def _registry_constants(modules: List[RegistryModule]) -> Dict[str, str]:
+    """Return every module-level string constant, by qualified name."""
     constants: Dict[str, str] = {}
-    for statement in module.body:
-        target: Optional[ast.expr] = None
-        value: Optional[ast.expr] = None
-        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-            target, value = statement.targets[0], statement.value
-        elif isinstance(statement, ast.AnnAssign):
-            target, value = statement.target, statement.value
-        if isinstance(target, ast.Name) and isinstance(value, ast.Constant):
-            if isinstance(value.value, str):
-                constants[target.id] = value.value
+    aliases: Dict[str, str] = {}
+    star_imports: List[Tuple[str, str]] = []
+    for module in modules:
+        for name, value in _string_constants(module.tree).items():
+            constants[f"{module.name}.{name}"] = value
+        for node in module.tree.body:
+            if isinstance(node, ast.ImportFrom):
+                _note_reexport(module, node, aliases, star_imports)
+    for _ in range(MAX_REEXPORT_DEPTH):
+        added = _follow_reexports(constants, aliases, star_imports)
+        if not added:
+            break
     return constants
 
 
-def _spec_calls(module: ast.Module) -> Iterator[ast.Call]:
-    for node in ast.walk(module):
+def _note_reexport(
+    module: RegistryModule,
+    node: ast.ImportFrom,
+    aliases: Dict[str, str],
+    star_imports: List[Tuple[str, str]],
+) -> None:
+    source = module.absolute_module(node)
+    if source is None:
+        return
+    for alias in node.names:
+        if alias.name == "*":
+            star_imports.append((module.name, source))
+        else:
+            aliases[f"{module.name}.{alias.asname or alias.name}"] = (
+                f"{source}.{alias.name}"
+            )
+
+
+def _follow_reexports(
+    constants: Dict[str, str],
+    aliases: Dict[str, str],
+    star_imports: List[Tuple[str, str]],
+) -> bool:
+    """Copy re-exported constants to their new names; return whether any was new."""
+    added = False
+    for alias, target in aliases.items():
+        if alias not in constants and target in constants:
+            constants[alias] = constants[target]
+            added = True
+    for importer, source in star_imports:
+        prefix = f"{source}."
+        for name, value in list(constants.items()):
+            local = name[len(prefix) :]
+            if name.startswith(prefix) and "." not in local:
+                new_name = f"{importer}.{local}"
+                if new_name not in constants:
+                    constants[new_name] = value
+                    added = True
+    return added
+
+
+def _string_constants(tree: ast.Module) -> Dict[str, str]:
+    """Return the module-level names bound once, to a string literal."""
+    constants: Dict[str, str] = {}
+    seen = set()
+    for statement in tree.body:
+        name, value = _assignment(statement)
+        if name is None:
+            continue
+        if name in seen or not isinstance(value, ast.Constant):
+            constants.pop(name, None)
+        elif isinstance(value.value, str):
+            constants[name] = value.value
+        seen.add(name)
+    return constants
+
+
+def _assignment(statement: ast.stmt) -> Tuple[Optional[str], Optional[ast.expr]]:
+    """Return the name and value of ``NAME = value`` or ``NAME: T = value``."""
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+        target: ast.expr = statement.targets[0]
+        value: Optional[ast.expr] = statement.value
+    elif isinstance(statement, ast.AnnAssign):
+        target, value = statement.target, statement.value
+    else:
+        return None, None
+    if isinstance(target, ast.Name):
+        return target.id, value
+    return None, None
+
+
+def _spec_calls(tree: ast.Module) -> Iterator[ast.Call]:
+    for node in ast.walk(tree):
         if isinstance(node, ast.Call) and _called_name(node) == SPEC_CALL_NAME:
             yield node
 
@@ -170,11 +183,11 @@ def _called_name(call: ast.Call) -> Optional[str]:
 
 def _read_entry(
     registry_path: str,
-    filename: str,
+    module: RegistryModule,
     call: ast.Call,
     constants: Dict[str, str],
 ) -> TaskEntry:
-    location = (filename, call.lineno)
+    location = (module.filename, call.lineno)
     if call.args:
         raise RegistryError(
             registry_path,
@@ -183,7 +196,7 @@ def _read_entry(
             location,
         )
     keywords = {kw.arg: kw.value for kw in call.keywords if kw.arg is not None}
-    task_type = _literal_string(keywords.get("type"), constants)
+    task_type = _literal_string(keywords.get("type"), module, constants)
     if task_type is None:
         raise RegistryError(
             registry_path,
@@ -199,16 +212,16 @@ def _read_entry(
             "write idempotent=True or idempotent=False",
             location,
         )
-    return TaskEntry(task_type, idempotent, filename, call.lineno)
+    return TaskEntry(task_type, idempotent, module.filename, call.lineno)
 
 
 def _literal_string(
-    node: Optional[ast.expr], constants: Dict[str, str]
+    node: Optional[ast.expr], module: RegistryModule, constants: Dict[str, str]
 ) -> Optional[str]:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if isinstance(node, ast.Name):
-        return constants.get(node.id)
+        return constants.get(f"{module.name}.{node.id}")
     return None
 
 

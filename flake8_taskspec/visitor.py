@@ -1,8 +1,8 @@
-"""Collect handler registrations from a libcst module.
+"""Collect the calls that name a task type from a libcst module.
 
-The visitor resolves callees from the module's own import statements as
-it meets them, in source order, instead of running libcst's scope
-analysis, which costs several times the parse itself.
+The visitor resolves callees from the module's own import statements as it
+meets them, in source order, instead of running libcst's scope analysis,
+which costs several times the parse itself.
 """
 
 from __future__ import annotations
@@ -13,46 +13,42 @@ from typing import Dict, List, Optional, Sequence, Set, Union
 import libcst as cst
 
 from flake8_taskspec.imports import add_import_bindings, dotted_name, resolve
-from flake8_taskspec.patterns import PatternSet, RegistrarPattern
+from flake8_taskspec.patterns import CallPattern, PatternSet
 
 COMPENSATE = "compensate"
 
 
 @dataclass
-class Registration:
-    """One handler registration found in the source.
+class Site:
+    """One call that names a task type: a registration or an enqueue.
 
-    ``task_type`` is None when the argument is not a string literal.
-    ``compensated`` is True when the call itself declares compensation.
-    ``hook_owner`` is the name that an ``@name.compensate`` decorator or a
-    ``name.compensate(fn)`` call would use. ``target_name`` is the handler
-    passed to the call form, whose class may define a compensate method.
+    ``compensated`` is True when the call or the class it decorates
+    declares compensation itself. ``hook_owner`` is the name that an
+    ``@name.compensate`` decorator or a ``name.compensate(fn)`` call would
+    use. ``target_name`` is the handler given to the call form, whose class
+    may define a compensate method; ``target_known`` is False when that
+    handler is defined in another file.
     """
 
     task_type_node: cst.BaseExpression
-    task_type: Optional[str]
-    compensated: bool
+    pattern: CallPattern
+    compensated: bool = False
     hook_owner: Optional[str] = None
     target_name: Optional[str] = None
     target_known: bool = True
 
 
-def literal_string(node: cst.BaseExpression) -> Optional[str]:
-    """Return the value of a string literal in any spelling, else None."""
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
-
-
-class RegistrationCollector(cst.CSTVisitor):
-    """Walk a module once and record registrations and compensation hooks."""
+class SiteCollector(cst.CSTVisitor):
+    """Walk a module once and record task-type sites and compensation hooks."""
 
     def __init__(self, patterns: PatternSet) -> None:
         super().__init__()
         self.patterns = patterns
-        self.registrations: List[Registration] = []
+        self.sites: List[Site] = []
         self.bindings: Dict[str, str] = {}
+        # Module-level names bound once to a string literal; None marks a
+        # name bound more than once or to anything else.
+        self.constants: Dict[str, Optional[str]] = {}
         self.hook_owners: Set[str] = set()
         self.classes_with_compensate: Set[str] = set()
         self.defined_names: Set[str] = set()
@@ -60,18 +56,15 @@ class RegistrationCollector(cst.CSTVisitor):
         self._handled_calls: Set[int] = set()
         self._assigned_names: Dict[int, str] = {}
 
-    def registrations_missing_compensation(self) -> List[Registration]:
-        """Return registrations with no compensation in any of the three forms."""
-        return [r for r in self.registrations if not self._has_compensation(r)]
-
-    def _has_compensation(self, registration: Registration) -> bool:
-        if registration.compensated or not registration.target_known:
+    def has_compensation(self, site: Site) -> bool:
+        """Return True if any of the three compensation forms covers ``site``."""
+        if site.compensated or not site.target_known:
             return True
-        if registration.hook_owner in self.hook_owners:
+        if site.hook_owner in self.hook_owners:
             return True
-        return registration.target_name in self.classes_with_compensate
+        return site.target_name in self.classes_with_compensate
 
-    # Imports and the names that shadow them.
+    # Imports, constants and the names that shadow them.
 
     def visit_Import(self, node: cst.Import) -> None:
         add_import_bindings(self.bindings, node)
@@ -79,16 +72,24 @@ class RegistrationCollector(cst.CSTVisitor):
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         add_import_bindings(self.bindings, node)
 
-    def _define(self, name: str) -> None:
-        self.defined_names.add(name)
-        if self._depth == 0:
-            self.bindings.pop(name, None)
-
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
             if isinstance(target.target, cst.Name):
-                self._define(target.target.value)
-                self._assigned_names[id(node.value)] = target.target.value
+                name = target.target.value
+                self._define(name, node.value)
+                self._assigned_names[id(node.value)] = name
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if isinstance(node.target, cst.Name) and node.value is not None:
+            self._define(node.target.value, node.value)
+
+    def _define(self, name: str, value: Optional[cst.BaseExpression] = None) -> None:
+        self.defined_names.add(name)
+        if self._depth > 0:
+            return
+        self.bindings.pop(name, None)
+        literal = literal_string(value) if value is not None else None
+        self.constants[name] = None if name in self.constants else literal
 
     # Decorated definitions.
 
@@ -119,12 +120,13 @@ class RegistrationCollector(cst.CSTVisitor):
             self._note_hook_owner(expression)
             if not isinstance(expression, cst.Call):
                 continue
-            pattern = self._registrar(expression)
+            pattern = self._match(expression)
             if pattern is None or not pattern.is_decorator:
                 continue
             self._handled_calls.add(id(expression))
             self._record(
                 expression,
+                pattern,
                 compensated=compensated,
                 hook_owner=node.name.value,
             )
@@ -138,7 +140,7 @@ class RegistrationCollector(cst.CSTVisitor):
             if owner is not None:
                 self.hook_owners.add(owner)
 
-    # Calls: the call form, a factory applied directly, and hook attachment.
+    # Calls: enqueues, the call form, a factory applied directly, and hooks.
 
     def visit_Call(self, node: cst.Call) -> None:
         if id(node) in self._handled_calls:
@@ -147,51 +149,55 @@ class RegistrationCollector(cst.CSTVisitor):
         if isinstance(node.func, cst.Call):
             self._visit_applied_factory(node, node.func)
             return
-        pattern = self._registrar(node)
+        pattern = self._match(node)
         if pattern is None:
             return
         if pattern.is_decorator:
-            # A factory whose result is kept for later: the handler it will
-            # wrap is unknown, so only the task type can be checked.
-            self._record(node, compensated=False, target_known=False)
+            # A factory whose result is kept for later, or a decorator whose
+            # handler is not visible here: only the task type is checked.
+            self._record(node, pattern, target_known=False)
             return
-        target = _argument(node.args, pattern.target_position, pattern.target_keyword)
+        target = _argument(node.args, pattern.handler_position, pattern.handler_keyword)
         self._record(
             node,
-            compensated=False,
+            pattern,
             hook_owner=self._assigned_names.get(id(node)),
             target=target,
         )
 
     def _visit_applied_factory(self, node: cst.Call, factory: cst.Call) -> None:
-        pattern = self._registrar(factory)
+        pattern = self._match(factory)
         if pattern is None or not pattern.is_decorator:
             return
         self._handled_calls.add(id(factory))
-        target = _argument(node.args, 0, None)
         self._record(
             factory,
-            compensated=False,
+            pattern,
             hook_owner=self._assigned_names.get(id(node)),
-            target=target,
+            target=_argument(node.args, 0, None),
         )
 
-    def _registrar(self, call: cst.Call) -> Optional[RegistrarPattern]:
+    def _match(self, call: cst.Call) -> Optional[CallPattern]:
         qualified_name = resolve(self.bindings, call.func)
-        if qualified_name is None:
-            return None
-        return self.patterns.registrar(qualified_name)
+        if qualified_name is not None:
+            pattern = self.patterns.by_name(qualified_name)
+            if pattern is not None:
+                return pattern
+        if isinstance(call.func, cst.Attribute):
+            return self.patterns.by_method(call.func.attr.value)
+        return None
 
     def _record(
         self,
         call: cst.Call,
+        pattern: CallPattern,
         *,
-        compensated: bool,
+        compensated: bool = False,
         hook_owner: Optional[str] = None,
         target: Optional[cst.BaseExpression] = None,
         target_known: bool = True,
     ) -> None:
-        task_type_node = _argument(call.args, 0, "task_type")
+        task_type_node = _argument(call.args, pattern.position, pattern.keyword)
         if task_type_node is None:
             return
         target_name = dotted_name(target) if target is not None else None
@@ -199,16 +205,24 @@ class RegistrationCollector(cst.CSTVisitor):
             # The handler comes from elsewhere, so whether it has a
             # compensate method cannot be seen from this file.
             target_known = isinstance(target, cst.Lambda)
-        self.registrations.append(
-            Registration(
+        self.sites.append(
+            Site(
                 task_type_node=task_type_node,
-                task_type=literal_string(task_type_node),
+                pattern=pattern,
                 compensated=compensated or _has_compensate_keyword(call),
                 hook_owner=hook_owner,
                 target_name=target_name,
                 target_known=target_known,
             )
         )
+
+
+def literal_string(node: cst.BaseExpression) -> Optional[str]:
+    """Return the value of a string literal in any spelling, else None."""
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
 
 
 def _argument(
@@ -243,16 +257,19 @@ def _defines_compensate(node: cst.ClassDef) -> bool:
     if not isinstance(body, cst.IndentedBlock):
         return False
     for statement in body.body:
-        if (
-            isinstance(statement, cst.FunctionDef)
-            and statement.name.value == COMPENSATE
-        ):
-            return True
-        if isinstance(statement, cst.SimpleStatementLine):
-            for small in statement.body:
-                if isinstance(small, cst.Assign) and any(
-                    isinstance(t.target, cst.Name) and t.target.value == COMPENSATE
-                    for t in small.targets
-                ):
-                    return True
+        if isinstance(statement, cst.FunctionDef):
+            if statement.name.value == COMPENSATE:
+                return True
+        elif isinstance(statement, cst.SimpleStatementLine):
+            if any(_assigns_compensate(small) for small in statement.body):
+                return True
     return False
+
+
+def _assigns_compensate(statement: cst.BaseSmallStatement) -> bool:
+    if not isinstance(statement, cst.Assign):
+        return False
+    return any(
+        isinstance(target.target, cst.Name) and target.target.value == COMPENSATE
+        for target in statement.targets
+    )

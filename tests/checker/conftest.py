@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
-from typing import Callable, List, Optional
+from typing import Callable, List, Optional, Sequence
 
 import pytest
 
 from flake8_taskspec.options import SHIPPED_REGISTRY
+from flake8_taskspec.patterns import SHIPPED_PATTERNS, PatternSet, Role, parse_pattern
 from flake8_taskspec.plugin import TaskSpecChecker
 from flake8_taskspec.registry_index import RegistryIndex, read_registry
 
@@ -44,7 +45,17 @@ def check(monkeypatch: pytest.MonkeyPatch, shipped_registry: RegistryIndex) -> C
     own 0-based column; flake8 prints that column plus one.
     """
 
-    def run(source: str, registry: Optional[RegistryIndex] = None) -> List[str]:
+    def run(
+        source: str,
+        registry: Optional[RegistryIndex] = None,
+        patterns: Sequence[str] = (),
+        enqueuers: Sequence[str] = (),
+    ) -> List[str]:
+        """Check ``source``; ``patterns`` and ``enqueuers`` are extra patterns."""
+        extra = [parse_pattern(text, Role.REGISTRAR) for text in patterns]
+        extra += [parse_pattern(text, Role.ENQUEUER) for text in enqueuers]
+        pattern_set = PatternSet(SHIPPED_PATTERNS + tuple(extra))
+        monkeypatch.setattr(TaskSpecChecker, "patterns", pattern_set)
         monkeypatch.setattr(TaskSpecChecker, "registry", registry or shipped_registry)
         lines = source.splitlines(keepends=True)
         checker = TaskSpecChecker(ast.parse(source), lines)

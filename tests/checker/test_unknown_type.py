@@ -211,16 +211,6 @@ FAILING = [
 PASSING = [
     pytest.param(
         """
-        from registry import handler
-
-        @handler(b"email.sned")
-        def send(payload):
-            pass
-        """,
-        id="bytes-literal-not-a-task-type",
-    ),
-    pytest.param(
-        """
         from events import on
 
         def send(payload):

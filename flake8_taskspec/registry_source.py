@@ -1,0 +1,140 @@
+"""Find and parse the Python files of a registry, without importing them."""
+
+from __future__ import annotations
+
+import ast
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, List, Optional, Tuple
+
+
+class RegistryError(Exception):
+    """A registry that cannot be used: missing, unreadable, or not literal.
+
+    The message has the form ``taskspec-registry (PATH): problem`` and,
+    when the problem sits in one place, ends with ``at FILE:LINE``.
+    """
+
+    def __init__(
+        self,
+        registry_path: str,
+        problem: str,
+        location: Optional[Tuple[str, int]] = None,
+    ) -> None:
+        self.registry_path = registry_path
+        self.problem = problem
+        self.location = location
+        message = f"taskspec-registry ({registry_path}): {problem}"
+        if location is not None:
+            message += f" at {location[0]}:{location[1]}"
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class RegistryModule:
+    """One parsed registry file and the dotted name it is imported by."""
+
+    filename: str
+    name: str
+    is_package: bool
+    tree: ast.Module
+
+    def absolute_module(self, node: ast.ImportFrom) -> Optional[str]:
+        """Return the module an ``ImportFrom`` in this file refers to."""
+        if node.level == 0:
+            return node.module
+        package = self.name.split(".")
+        if not self.is_package:
+            package = package[:-1]
+        if node.level - 1 > len(package):
+            return None
+        base = package[: len(package) - (node.level - 1)]
+        parts = base + ([node.module] if node.module else [])
+        return ".".join(parts) if parts else None
+
+
+def load_modules(path: str) -> List[RegistryModule]:
+    """Parse every Python file of the registry at ``path``.
+
+    Raises RegistryError when the path is missing, is neither a file nor a
+    folder, holds no Python files, or has a file that cannot be read or
+    parsed.
+    """
+    modules = []
+    for filename in _registry_files(path):
+        tree = _parse_file(path, filename)
+        file_path = Path(filename)
+        modules.append(
+            RegistryModule(
+                filename=filename,
+                name=module_name(file_path),
+                is_package=file_path.name == "__init__.py",
+                tree=tree,
+            )
+        )
+    return modules
+
+
+def module_name(path: Path) -> str:
+    """Return the dotted name of ``path``, following ``__init__.py`` upwards."""
+    parts = [] if path.name == "__init__.py" else [path.stem]
+    folder = path.parent
+    while (folder / "__init__.py").is_file() and folder.name:
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    return ".".join(parts)
+
+
+def _registry_files(path: str) -> List[str]:
+    if os.path.isfile(path):
+        return [path]
+    if not os.path.exists(path):
+        raise RegistryError(
+            path,
+            "no such file or folder, set --taskspec-registry to a registry "
+            "module or package folder",
+        )
+    if not os.path.isdir(path):
+        raise RegistryError(path, "not a regular file or folder")
+    files = sorted(str(found) for found in _python_files(Path(path)))
+    if not files:
+        raise RegistryError(
+            path,
+            "folder contains no Python files, set --taskspec-registry to a "
+            "registry module or package folder",
+        )
+    return files
+
+
+def _python_files(folder: Path) -> Iterator[Path]:
+    # os.walk does not follow symbolic links to folders, so a link loop
+    # cannot make this walk run forever.
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in files:
+            if name.endswith(".py"):
+                yield Path(root, name)
+
+
+def _parse_file(registry_path: str, filename: str) -> ast.Module:
+    try:
+        with open(filename, "rb") as source_file:
+            source = source_file.read()
+    except OSError as error:
+        raise RegistryError(
+            registry_path, f"cannot read {filename}: {error.strerror}"
+        ) from None
+    try:
+        return ast.parse(source, filename=filename)
+    except SyntaxError as error:
+        raise RegistryError(
+            registry_path,
+            f"invalid Python: {error.msg}",
+            (filename, error.lineno or 1),
+        ) from None
+    except ValueError as error:
+        # Python before 3.11.4 raises ValueError for a null byte.
+        raise RegistryError(
+            registry_path, f"invalid Python in {filename}: {error}"
+        ) from None
