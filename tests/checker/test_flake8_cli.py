@@ -146,3 +146,102 @@ def test_broken_registry_stops_flake8(tmp_path: Path) -> None:
         f"string literal at {tmp_path / 'tasks.py'}:1\n"
     )
     assert completed.returncode == 1
+
+
+def test_patterns_from_config(tmp_path: Path) -> None:
+    (tmp_path / "setup.cfg").write_text(
+        "[flake8]\n"
+        "taskspec-registrars = *.task:name, celery.shared_task:name\n"
+        "taskspec-enqueuers =\n"
+        "    *.send_task,\n"
+        "    *.enqueue_job\n"
+    )
+    (tmp_path / "tasks.py").write_text(
+        "from celery import shared_task\n"
+        "\n"
+        "\n"
+        '@shared_task(name="email.sned")\n'
+        "def send(app):\n"
+        '    app.send_task("email.sned")\n'
+    )
+    completed = flake8("tasks.py", cwd=tmp_path)
+    assert completed.stdout == (
+        f"tasks.py:4:19: {SNED}\n"
+        "tasks.py:6:19: TSK005 enqueued task type 'email.sned' is not in the "
+        "registry - did you mean 'email.send' or 'email.verify'?\n"
+    )
+
+
+def test_malformed_pattern_stops_flake8(tmp_path: Path) -> None:
+    (tmp_path / "jobs.py").write_text(HANDLERS)
+    completed = flake8(
+        "--taskspec-enqueuers", "*.send_task,send_task", "jobs.py", cwd=tmp_path
+    )
+    assert completed.stderr == (
+        "taskspec-enqueuers (send_task): invalid pattern, write module.callable "
+        "or *.method, optionally followed by :keyword, for example "
+        "celery.shared_task:name\n"
+    )
+    assert completed.returncode == 1
+
+
+# Editors send the buffer on stdin; these must keep positions right.
+EDITOR_SOURCES = [
+    pytest.param(HANDLERS.replace("\n", "\r\n"), "4:10", id="crlf"),
+    pytest.param("\ufeff" + HANDLERS, "4:10", id="bom"),
+    pytest.param(
+        HANDLERS.replace(
+            '@handler("email.sned")', 'x = "ünïcödé✓"; handler("email.sned")(print)'
+        ),
+        "4:25",
+        id="non-ascii-before",
+    ),
+    pytest.param(
+        HANDLERS.replace(
+            '@handler("email.sned")', 'x = "🐍🐍"; handler("email.sned")(print)'
+        ),
+        "4:19",
+        id="astral-characters-before",
+    ),
+    pytest.param(
+        "from registry import handle\n\n\nif True:\n\thandle('email.sned', print)\n",
+        "5:9",
+        id="tab-indent",
+    ),
+    pytest.param(
+        "from registry import handle\n\f\n\nhandle('email.sned', print)\n",
+        "4:8",
+        id="form-feed",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "position"), EDITOR_SOURCES)
+def test_stdin_positions(tmp_path: Path, source: str, position: str) -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select", "TSK", "-"],
+        cwd=tmp_path,
+        input=source.encode("utf-8"),
+        capture_output=True,
+        timeout=120,
+    )
+    assert completed.stdout.decode() == f"stdin:{position}: {SNED}\n"
+
+
+@pytest.mark.parametrize(("source", "position"), EDITOR_SOURCES)
+def test_file_positions(tmp_path: Path, source: str, position: str) -> None:
+    (tmp_path / "jobs.py").write_bytes(source.encode("utf-8"))
+    completed = flake8("jobs.py", cwd=tmp_path)
+    assert completed.stdout == f"jobs.py:{position}: {SNED}\n"
+
+
+def test_latin1_coding_declaration(tmp_path: Path) -> None:
+    source = (
+        "# -*- coding: latin-1 -*-\n"
+        "from registry import handle\n"
+        "\n"
+        'x = "café"; handle("email.sned", print)\n'
+    )
+    (tmp_path / "jobs.py").write_bytes(source.encode("latin-1"))
+    completed = flake8("jobs.py", cwd=tmp_path)
+    assert completed.stdout == f"jobs.py:4:20: {SNED}\n"

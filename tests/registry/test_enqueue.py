@@ -116,7 +116,7 @@ def test_several_unknown_overrides_rejected() -> None:
 
 def test_unknown_type_suggests_name() -> None:
     with pytest.raises(UnknownTaskTypeError) as caught:
-        enqueue("webhook.delivr", {"id": 1})
+        enqueue("webhook.delivr", {"id": 1})  # noqa: TSK005
     assert str(caught.value) == (
         "unknown task type 'webhook.delivr': did you mean 'webhook.deliver'?"
     )
@@ -125,7 +125,7 @@ def test_unknown_type_suggests_name() -> None:
 
 def test_unknown_type_without_suggestion() -> None:
     with pytest.raises(UnknownTaskTypeError) as caught:
-        enqueue("report.weekly")
+        enqueue("report.weekly")  # noqa: TSK005
     assert str(caught.value) == (
         "unknown task type 'report.weekly': "
         "add it to the registry catalog or fix the name"
@@ -134,7 +134,7 @@ def test_unknown_type_without_suggestion() -> None:
 
 def test_unknown_type_before_overrides() -> None:
     with pytest.raises(UnknownTaskTypeError):
-        enqueue("report.weekly", priority=5)
+        enqueue("report.weekly", priority=5)  # noqa: TSK005
 
 
 def test_unknown_queue_override_rejected() -> None:
