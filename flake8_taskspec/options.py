@@ -15,11 +15,13 @@ from flake8_taskspec.patterns import (
     PatternSet,
     Role,
     parse_pattern,
+    parse_schedule_name,
 )
 
 REGISTRY_OPTION = "--taskspec-registry"
 REGISTRARS_OPTION = "--taskspec-registrars"
 ENQUEUERS_OPTION = "--taskspec-enqueuers"
+SCHEDULES_OPTION = "--taskspec-schedules"
 REGISTRY_CONFIG_NAMES = ("taskspec-registry", "taskspec_registry")
 
 # The registry package ships in the same distribution as this plugin, so
@@ -66,6 +68,18 @@ def add_options(manager: OptionManager) -> None:
             "*.send_task,*.enqueue_job"
         ),
     )
+    manager.add_option(
+        SCHEDULES_OPTION,
+        default=[],
+        parse_from_config=True,
+        comma_separated_list=True,
+        metavar="NAMES",
+        help=(
+            "Comma-separated variable or attribute names holding a schedule "
+            'dict whose entries name a task type under "task", for example '
+            "beat_schedule,CELERY_BEAT_SCHEDULE"
+        ),
+    )
 
 
 def pattern_set(options: argparse.Namespace) -> PatternSet:
@@ -84,8 +98,18 @@ def pattern_set(options: argparse.Namespace) -> PatternSet:
             try:
                 patterns.append(parse_pattern(text, role))
             except PatternError as error:
-                raise SystemExit(f"{option.lstrip('-')} ({text}): {error}") from None
-    return PatternSet(patterns)
+                raise _option_error(option, text, error) from None
+    schedules = []
+    for text in options.taskspec_schedules:
+        try:
+            schedules.append(parse_schedule_name(text))
+        except PatternError as error:
+            raise _option_error(SCHEDULES_OPTION, text, error) from None
+    return PatternSet(patterns, schedules)
+
+
+def _option_error(option: str, value: str, error: Exception) -> SystemExit:
+    return SystemExit(f"{option.lstrip('-')} ({value}): {error}")
 
 
 def registry_path(options: argparse.Namespace) -> str:

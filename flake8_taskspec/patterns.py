@@ -113,11 +113,35 @@ def _shipped_patterns() -> Tuple[CallPattern, ...]:
 SHIPPED_PATTERNS: Tuple[CallPattern, ...] = _shipped_patterns()
 
 
-class PatternSet:
-    """All patterns in force, indexed for the visitor and the pre-check."""
+# The pattern of a schedule entry's "task" value: it enqueues that type.
+SCHEDULE_ENTRY = CallPattern("schedule entry", Role.ENQUEUER)
 
-    def __init__(self, patterns: Iterable[CallPattern] = SHIPPED_PATTERNS) -> None:
+
+def parse_schedule_name(text: str) -> str:
+    """Return a schedule variable or attribute name, checked."""
+    name = text.strip()
+    if not re.fullmatch(_IDENTIFIER, name):
+        raise PatternError(
+            "invalid name, write the variable or attribute that holds the "
+            "schedule, for example beat_schedule"
+        )
+    return name
+
+
+class PatternSet:
+    """All patterns in force, indexed for the visitor and the pre-check.
+
+    ``schedules`` names the variables or attributes, such as Celery's
+    ``beat_schedule``, whose dict entries name a task type under "task".
+    """
+
+    def __init__(
+        self,
+        patterns: Iterable[CallPattern] = SHIPPED_PATTERNS,
+        schedules: Iterable[str] = (),
+    ) -> None:
         self.patterns = tuple(patterns)
+        self.schedules: FrozenSet[str] = frozenset(schedules)
         self._by_name: Dict[str, CallPattern] = {}
         self._by_method: Dict[str, CallPattern] = {}
         for pattern in self.patterns:

@@ -13,9 +13,10 @@ from typing import Dict, List, Optional, Sequence, Set, Union
 import libcst as cst
 
 from flake8_taskspec.imports import add_import_bindings, dotted_name, resolve
-from flake8_taskspec.patterns import CallPattern, PatternSet
+from flake8_taskspec.patterns import SCHEDULE_ENTRY, CallPattern, PatternSet
 
 COMPENSATE = "compensate"
+SCHEDULE_TASK_KEY = "task"
 
 
 @dataclass
@@ -74,14 +75,52 @@ class SiteCollector(cst.CSTVisitor):
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
+            self._visit_schedule_target(target.target, node.value)
             if isinstance(target.target, cst.Name):
                 name = target.target.value
                 self._define(name, node.value)
                 self._assigned_names[id(node.value)] = name
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if isinstance(node.target, cst.Name) and node.value is not None:
+        if node.value is None:
+            return
+        self._visit_schedule_target(node.target, node.value)
+        if isinstance(node.target, cst.Name):
             self._define(node.target.value, node.value)
+
+    # Schedules: beat_schedule = {"name": {"task": "type", ...}, ...}.
+
+    def _visit_schedule_target(
+        self, target: cst.BaseExpression, value: cst.BaseExpression
+    ) -> None:
+        if not self.patterns.schedules:
+            return
+        if isinstance(target, cst.Subscript):
+            # beat_schedule["name"] = {"task": "type", ...}
+            if _last_name(target.value) in self.patterns.schedules:
+                self._record_schedule_entry(value)
+        elif _last_name(target) in self.patterns.schedules:
+            self._record_schedule(value)
+
+    def _record_schedule(self, value: cst.BaseExpression) -> None:
+        if isinstance(value, cst.Dict):
+            for element in value.elements:
+                if isinstance(element, cst.DictElement):
+                    self._record_schedule_entry(element.value)
+
+    def _record_schedule_entry(self, entry: cst.BaseExpression) -> None:
+        """Record the "task" value of ``{"task": ...}`` or ``dict(task=...)``."""
+        if isinstance(entry, cst.Dict):
+            for element in entry.elements:
+                if (
+                    isinstance(element, cst.DictElement)
+                    and literal_string(element.key) == SCHEDULE_TASK_KEY
+                ):
+                    self.sites.append(Site(element.value, SCHEDULE_ENTRY))
+        elif isinstance(entry, cst.Call) and _last_name(entry.func) == "dict":
+            task = _argument(entry.args, None, SCHEDULE_TASK_KEY)
+            if task is not None:
+                self.sites.append(Site(task, SCHEDULE_ENTRY))
 
     def _define(self, name: str, value: Optional[cst.BaseExpression] = None) -> None:
         self.defined_names.add(name)
@@ -145,6 +184,10 @@ class SiteCollector(cst.CSTVisitor):
     def visit_Call(self, node: cst.Call) -> None:
         if id(node) in self._handled_calls:
             return
+        for arg in node.args:
+            # app.conf.update(beat_schedule={...})
+            if arg.keyword is not None and arg.keyword.value in self.patterns.schedules:
+                self._record_schedule(arg.value)
         self._note_hook_owner(node.func)
         if isinstance(node.func, cst.Call):
             self._visit_applied_factory(node, node.func)
@@ -215,6 +258,14 @@ class SiteCollector(cst.CSTVisitor):
                 target_known=target_known,
             )
         )
+
+
+def _last_name(node: cst.BaseExpression) -> Optional[str]:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    return None
 
 
 def literal_string(node: cst.BaseExpression) -> Optional[str]:

@@ -50,11 +50,12 @@ def check(monkeypatch: pytest.MonkeyPatch, shipped_registry: RegistryIndex) -> C
         registry: Optional[RegistryIndex] = None,
         patterns: Sequence[str] = (),
         enqueuers: Sequence[str] = (),
+        schedules: Sequence[str] = (),
     ) -> List[str]:
-        """Check ``source``; ``patterns`` and ``enqueuers`` are extra patterns."""
+        """Check ``source`` with extra registrar and enqueuer patterns."""
         extra = [parse_pattern(text, Role.REGISTRAR) for text in patterns]
         extra += [parse_pattern(text, Role.ENQUEUER) for text in enqueuers]
-        pattern_set = PatternSet(SHIPPED_PATTERNS + tuple(extra))
+        pattern_set = PatternSet(SHIPPED_PATTERNS + tuple(extra), schedules)
         monkeypatch.setattr(TaskSpecChecker, "patterns", pattern_set)
         monkeypatch.setattr(TaskSpecChecker, "registry", registry or shipped_registry)
         lines = source.splitlines(keepends=True)

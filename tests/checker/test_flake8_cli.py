@@ -172,6 +172,28 @@ def test_patterns_from_config(tmp_path: Path) -> None:
     )
 
 
+def test_schedules_from_config(tmp_path: Path) -> None:
+    (tmp_path / "tox.ini").write_text("[flake8]\ntaskspec-schedules = beat_schedule\n")
+    (tmp_path / "celeryconfig.py").write_text(
+        'beat_schedule = {"purge": {"task": "revisions.prune"}}\n'
+    )
+    completed = flake8("celeryconfig.py", cwd=tmp_path)
+    assert completed.stdout == (
+        "celeryconfig.py:1:36: TSK005 enqueued task type 'revisions.prune' is "
+        "not in the registry - did you mean 'revisions.purge'?\n"
+    )
+
+
+def test_malformed_schedule_stops_flake8(tmp_path: Path) -> None:
+    (tmp_path / "jobs.py").write_text(HANDLERS)
+    completed = flake8("--taskspec-schedules", "conf.beat", "jobs.py", cwd=tmp_path)
+    assert completed.stderr == (
+        "taskspec-schedules (conf.beat): invalid name, write the variable or "
+        "attribute that holds the schedule, for example beat_schedule\n"
+    )
+    assert completed.returncode == 1
+
+
 def test_malformed_pattern_stops_flake8(tmp_path: Path) -> None:
     (tmp_path / "jobs.py").write_text(HANDLERS)
     completed = flake8(

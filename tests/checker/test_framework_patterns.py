@@ -11,7 +11,13 @@ from typing import Callable, List
 
 import pytest
 
-from flake8_taskspec.patterns import CallPattern, PatternError, Role, parse_pattern
+from flake8_taskspec.patterns import (
+    CallPattern,
+    PatternError,
+    Role,
+    parse_pattern,
+    parse_schedule_name,
+)
 
 Check = Callable[..., List[str]]
 
@@ -137,6 +143,75 @@ def test_arq_recipe(check: Check) -> None:
     ]
 
 
+BEAT_SCHEDULES = ("beat_schedule", "CELERY_BEAT_SCHEDULE")
+PRUNE = (
+    "TSK005 enqueued task type 'revisions.prune' is not in the registry - "
+    "did you mean 'revisions.purge'?"
+)
+
+SCHEDULES = [
+    pytest.param(
+        """\
+        app.conf.beat_schedule = {
+            "purge-revisions": {"task": "revisions.prune", "schedule": 3600.0},
+            "purge-autosaves": {"task": "autosave.purge", "schedule": 600.0},
+        }
+        """,
+        [f"2:32: {PRUNE}"],
+        id="attribute-assignment",
+    ),
+    pytest.param(
+        """\
+        CELERY_BEAT_SCHEDULE: dict = {
+            "purge": dict(task="revisions.prune"),
+            "scan": {"schedule": 60.0, "task": "revisions.prune"},
+        }
+        """,
+        [f"2:23: {PRUNE}", f"3:39: {PRUNE}"],
+        id="settings-constant",
+    ),
+    pytest.param(
+        """\
+        app.conf.beat_schedule["purge"] = {"task": "revisions.prune"}
+        """,
+        [f"1:43: {PRUNE}"],
+        id="subscript-assignment",
+    ),
+    pytest.param(
+        """\
+        app.conf.update(beat_schedule={"purge": {"task": "revisions.prune"}})
+        """,
+        [f"1:49: {PRUNE}"],
+        id="update-keyword",
+    ),
+    pytest.param(
+        """\
+        def schedule(kind):
+            return {"beat_schedule": {"x": {"task": kind}}}
+
+        beat_schedule = {"x": {"task": TASK_PREFIX + "purge"}}
+        """,
+        [
+            '4:31: TSK003 task type TASK_PREFIX + "purge" is not a string '
+            "literal, so the registry cannot check it - pass a literal or a "
+            "module constant bound to one"
+        ],
+        id="computed-task",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), SCHEDULES)
+def test_beat_schedule(check: Check, source: str, expected: list) -> None:
+    findings = check(textwrap.dedent(source), schedules=BEAT_SCHEDULES)
+    assert findings == expected
+
+
+def test_beat_schedule_off_by_default(check: Check) -> None:
+    source = 'beat_schedule = {"purge": {"task": "revisions.prune"}}\n'
+    assert check(source) == []
+
+
 def test_method_pattern_needs_attribute(check: Check) -> None:
     source = 'from tasks import send_task\nsend_task("email.sned")\n'
     assert check(source, enqueuers=("*.send_task",)) == []
@@ -186,4 +261,13 @@ def test_pattern_rejected(text: str) -> None:
     assert str(raised.value) == (
         "invalid pattern, write module.callable or *.method, optionally "
         "followed by :keyword, for example celery.shared_task:name"
+    )
+
+
+def test_schedule_name_rejected() -> None:
+    with pytest.raises(PatternError) as raised:
+        parse_schedule_name("app.conf.beat_schedule")
+    assert str(raised.value) == (
+        "invalid name, write the variable or attribute that holds the "
+        "schedule, for example beat_schedule"
     )
