@@ -1,7 +1,8 @@
 """Every message the checker reports, in one table.
 
 Codes are grouped by hundreds: 0xx for registration and enqueue sites,
-9xx for a file the checker could not analyse. A retired code is never
+1xx for the registry itself, 9xx for a file the checker could not
+analyse. A retired code is never
 reused. The README's code table is generated from ``MESSAGES``.
 """
 
@@ -21,7 +22,11 @@ class Message:
 
     def format(self, **values: object) -> str:
         """Return the full flake8 text, ``CODE message``, with values filled in."""
-        return f"{self.code} {self.template.format(**values)}"
+        return f"{self.code} {self.text(**values)}"
+
+    def text(self, **values: object) -> str:
+        """Return the message without its code, with values filled in."""
+        return self.template.format(**values)
 
 
 UNKNOWN_TASK_TYPE = Message(
@@ -83,6 +88,39 @@ UNKNOWN_ENQUEUED_TYPE_NO_MATCH = Message(
     ),
     summary="The same, when no registered name is close to the unknown one.",
 )
+QUEUE_NOT_IN_TOPOLOGY = Message(
+    code="TSK101",
+    template=(
+        "task type {task_type!r} names queue {queue!r}, which is not in the "
+        "queue topology - use one of {queues} or add Queue(name={queue!r}, ...)"
+    ),
+    summary="A registry entry names a queue that no Queue(...) declares.",
+)
+DUPLICATE_TASK_TYPE = Message(
+    code="TSK102",
+    template=(
+        "task type {task_type!r} is declared twice, first at {first} - "
+        "remove or rename one entry"
+    ),
+    summary="The registry declares a task type twice.",
+)
+VALUE_OUT_OF_RANGE = Message(
+    code="TSK103",
+    template="task type {task_type!r} has {field} {value} - {fix}",
+    summary=(
+        "A registry entry has a negative retry count, a timeout of zero or "
+        "less, a negative unique TTL, a backoff base above its maximum or an "
+        "empty human name."
+    ),
+)
+UNREADABLE_ENTRY = Message(
+    code="TSK104",
+    template="TaskSpec entry cannot be read without running it: {problem} - {fix}",
+    summary=(
+        "A registry entry whose type or idempotent flag is not a literal, "
+        "or that has positional arguments."
+    ),
+)
 UNPARSABLE_FILE = Message(
     code="TSK901",
     template="file not checked - libcst could not parse it: {error}",
@@ -105,6 +143,10 @@ MESSAGES: Tuple[Message, ...] = (
     DUPLICATE_REGISTRATION,
     UNKNOWN_ENQUEUED_TYPE,
     UNKNOWN_ENQUEUED_TYPE_NO_MATCH,
+    QUEUE_NOT_IN_TOPOLOGY,
+    DUPLICATE_TASK_TYPE,
+    VALUE_OUT_OF_RANGE,
+    UNREADABLE_ENTRY,
     UNPARSABLE_FILE,
     INTERNAL_ERROR,
 )

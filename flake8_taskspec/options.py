@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Set
 
 from flake8.options.manager import OptionManager
 
@@ -22,7 +22,6 @@ REGISTRY_OPTION = "--taskspec-registry"
 REGISTRARS_OPTION = "--taskspec-registrars"
 ENQUEUERS_OPTION = "--taskspec-enqueuers"
 SCHEDULES_OPTION = "--taskspec-schedules"
-REGISTRY_CONFIG_NAMES = ("taskspec-registry", "taskspec_registry")
 
 # The registry package ships in the same distribution as this plugin, so
 # it is installed in the same folder.
@@ -113,26 +112,47 @@ def _option_error(option: str, value: str, error: Exception) -> SystemExit:
 
 
 def registry_path(options: argparse.Namespace) -> str:
-    """Return the absolute path of the registry the options point at."""
+    """Return the absolute path of the registry the options point at.
+
+    Raises SystemExit for an empty value, and for a bare file name: flake8
+    resolves a path from the config file's folder only when it contains a
+    separator, so ``registry.py`` would silently depend on the current
+    folder.
+    """
     value: Optional[str] = options.taskspec_registry
     if value is None:
         return SHIPPED_REGISTRY
-    if os.path.isabs(value):
-        return value
-    # flake8 resolves a path from the config file's folder only when the
-    # path contains a separator, so a bare file name is resolved here.
-    return os.path.abspath(os.path.join(_bare_name_folder(options, value), value))
+    option = REGISTRY_OPTION.lstrip("-")
+    if not value.strip():
+        raise SystemExit(
+            f"{option} ({value}): empty path, set it to a registry module or "
+            "package folder, or remove it to use the shipped registry"
+        )
+    if not os.path.isabs(value):
+        raise SystemExit(
+            f"{option} ({value}): a bare file name is ambiguous, write "
+            f"./{value} so that it is resolved from the config file's folder"
+        )
+    return value
 
 
-def _bare_name_folder(options: argparse.Namespace, value: str) -> str:
-    """Return the config file's folder if the value came from it, else cwd."""
-    from flake8.options.config import load_config
+def checked_files(options: argparse.Namespace) -> Set[str]:
+    """Return the absolute paths of the files this flake8 run will check.
 
-    config, config_folder = load_config(
-        options.config, options.append_config, isolated=options.isolated
+    It walks the given paths with flake8's own exclusion rules, so call it
+    only when the answer matters.
+    """
+    from flake8.discover_files import expand_paths
+
+    found = expand_paths(
+        paths=options.filenames,
+        stdin_display_name=options.stdin_display_name,
+        filename_patterns=options.filename,
+        exclude=(*options.exclude, *options.extend_exclude),
     )
-    if config.has_section("flake8"):
-        for name in REGISTRY_CONFIG_NAMES:
-            if config.get("flake8", name, fallback=None) == value:
-                return str(config_folder)
-    return os.getcwd()
+    files = set()
+    for path in found:
+        if path == "-":
+            path = options.stdin_display_name
+        files.add(os.path.abspath(path))
+    return files

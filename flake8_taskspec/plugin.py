@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import os
 from typing import Any, ClassVar, Generator, List, Optional, Sequence, Tuple, Type
 
 from flake8.options.manager import OptionManager
@@ -13,7 +14,12 @@ from flake8_taskspec.checker import Finding, check_source
 from flake8_taskspec.messages import INTERNAL_ERROR, single_line
 from flake8_taskspec.patterns import PatternSet
 from flake8_taskspec.precheck import may_contain_sites
-from flake8_taskspec.registry_index import RegistryError, RegistryIndex, read_registry
+from flake8_taskspec.registry_index import (
+    RegistryError,
+    RegistryIndex,
+    read_registry,
+    startup_error,
+)
 
 FlakeResult = Tuple[int, int, str, Type[Any]]
 
@@ -29,9 +35,10 @@ class TaskSpecChecker:
     registry: ClassVar[Optional[RegistryIndex]] = None
     patterns: ClassVar[PatternSet] = PatternSet()
 
-    def __init__(self, tree: ast.AST, lines: Sequence[str]) -> None:
+    def __init__(self, tree: ast.AST, lines: Sequence[str], filename: str) -> None:
         self.tree = tree
         self.lines = lines
+        self.filename = filename
 
     @classmethod
     def add_options(cls, manager: OptionManager) -> None:
@@ -42,11 +49,21 @@ class TaskSpecChecker:
         """Read the patterns and the registry, or stop flake8 naming the problem."""
         cls.patterns = options.pattern_set(parsed)
         try:
-            cls.registry = read_registry(options.registry_path(parsed))
+            registry = read_registry(options.registry_path(parsed))
         except RegistryError as error:
             raise SystemExit(str(error)) from None
+        if registry.problems:
+            # A problem in a file flake8 checks is reported there as TSK1xx;
+            # any other would go unseen, so it stops the run.
+            checked = options.checked_files(parsed)
+            for problem in registry.problems:
+                if problem.filename not in checked:
+                    raise SystemExit(str(startup_error(registry, problem)))
+        cls.registry = registry
 
     def run(self) -> Generator[FlakeResult, None, None]:
+        for line, column, message in self._registry_findings():
+            yield line, column, message, type(self)
         source = "".join(self.lines)
         if not may_contain_sites(source, self.tree, self.patterns):
             return
@@ -69,8 +86,30 @@ class TaskSpecChecker:
             message = INTERNAL_ERROR.format(error=description)
             return [Finding(1, 0, message)]
 
+    def _registry_findings(self) -> List[Tuple[int, int, str]]:
+        """Return the TSK1xx findings when this file belongs to the registry."""
+        registry = self._registry()
+        filename = os.path.abspath(self.filename)
+        if filename not in registry.files or not isinstance(self.tree, ast.Module):
+            return []
+        current = registry.with_file(self.tree, filename)
+        findings = []
+        for problem in current.problems:
+            if problem.filename == filename:
+                column = character_column(self.lines, problem.line, problem.column)
+                findings.append((problem.line, column, problem.finding))
+        return findings
+
     @classmethod
     def _registry(cls) -> RegistryIndex:
         if cls.registry is None:
             cls.registry = read_registry(options.SHIPPED_REGISTRY)
         return cls.registry
+
+
+def character_column(lines: Sequence[str], line: int, byte_offset: int) -> int:
+    """Convert ast's UTF-8 byte offset on ``line`` to a character offset."""
+    if not 1 <= line <= len(lines):
+        return 0
+    encoded = lines[line - 1].encode("utf-8")
+    return len(encoded[:byte_offset].decode("utf-8", errors="ignore"))

@@ -1,52 +1,96 @@
 """Read a TaskSpec registry statically, without importing or running it.
 
 A registry is a module or a package folder whose files declare task types
-as ``TaskSpec(type=..., idempotent=..., ...)`` calls with keyword
-arguments. The reader uses ``ast`` rather than libcst because it runs once
-at start-up, before any file is known to need libcst.
+as ``TaskSpec(type=..., idempotent=..., ...)`` calls with keyword arguments,
+and may declare its queue topology as ``Queue(name=..., ...)`` calls. The
+reader uses ``ast`` rather than libcst because it runs once at start-up,
+before any file is known to need libcst.
+
+A problem with one entry does not stop the reader: it is recorded with its
+place, so that flake8 can report it on that entry (TSK1xx), or stop at
+start-up when the registry files are not being checked.
 """
 
 from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Dict, FrozenSet, Iterator, List, Optional, Tuple
 
-from flake8_taskspec.registry_source import (
-    RegistryError,
-    RegistryModule,
-    load_modules,
+from flake8_taskspec import messages
+from flake8_taskspec.registry_constants import (
+    bound_names,
+    registry_constants,
+    string_constants,
 )
+from flake8_taskspec.registry_problems import Problem
+from flake8_taskspec.registry_rules import value_problems
+from flake8_taskspec.registry_source import RegistryError, load_modules
+from flake8_taskspec.registry_values import called_name, literal_bool, literal_string
 
-__all__ = ["RegistryError", "RegistryIndex", "TaskEntry", "read_registry"]
+__all__ = [
+    "Problem",
+    "RegistryError",
+    "RegistryIndex",
+    "TaskEntry",
+    "read_registry",
+    "startup_error",
+]
 
 SPEC_CALL_NAME = "TaskSpec"
-# Re-exports can chain (a package re-exporting a module that re-exports);
-# this bounds the passes that follow such chains.
-MAX_REEXPORT_DEPTH = 8
+QUEUE_CALL_NAME = "Queue"
 
 
 @dataclass(frozen=True)
 class TaskEntry:
-    """One task type as the registry declares it, and where."""
+    """One task type as the registry declares it, and where.
+
+    ``idempotent`` is None when the flag is not a literal; such an entry
+    also has a TSK104 problem.
+    """
 
     task_type: str
-    idempotent: bool
+    idempotent: Optional[bool]
+    queue: Optional[str]
+    filename: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    name: str
     filename: str
     line: int
 
 
 @dataclass
-class RegistryIndex:
-    """The task types of one registry, and its string constants.
+class RegistryFile:
+    """What one registry file declares, and the problems found in it alone."""
 
-    ``constants`` maps qualified names such as ``myapp.tasks.EMAIL_SEND``
-    to their value, including names a package re-exports.
+    filename: str
+    module_name: str
+    entries: List[TaskEntry] = field(default_factory=list)
+    queues: List[QueueEntry] = field(default_factory=list)
+    problems: List[Problem] = field(default_factory=list)
+    spec_calls: int = 0
+
+
+@dataclass
+class RegistryIndex:
+    """The task types, queues and string constants of one registry.
+
+    ``constants`` maps qualified names such as ``myapp.tasks.EMAIL_SEND`` to
+    their value, including names a package re-exports. ``problems`` lists
+    every problem of every file, in file and line order.
     """
 
     path: str
+    files: Dict[str, RegistryFile] = field(default_factory=dict)
     entries: Dict[str, TaskEntry] = field(default_factory=dict)
+    queues: Dict[str, QueueEntry] = field(default_factory=dict)
     constants: Dict[str, str] = field(default_factory=dict)
+    problems: List[Problem] = field(default_factory=list)
 
     def get(self, task_type: str) -> Optional[TaskEntry]:
         return self.entries.get(task_type)
@@ -55,189 +99,213 @@ class RegistryIndex:
     def task_types(self) -> Tuple[str, ...]:
         return tuple(self.entries)
 
+    def with_file(self, tree: ast.Module, filename: str) -> "RegistryIndex":
+        """Return the index with ``filename`` re-read from ``tree``.
+
+        The plugin uses it to check the text flake8 holds for a registry
+        file, which may differ from the file on disk (an editor buffer).
+        """
+        old = self.files[filename]
+        constants = dict(self.constants)
+        for name, value in string_constants(tree).items():
+            constants[f"{old.module_name}.{name}"] = value
+        new = read_file(tree, filename, old.module_name, constants)
+        files = [new if f.filename == filename else f for f in self.files.values()]
+        return build_index(self.path, files, constants)
+
 
 def read_registry(path: str) -> RegistryIndex:
-    """Read every ``TaskSpec(...)`` entry and string constant under ``path``.
+    """Read every entry, queue and string constant under ``path``.
 
-    Raises RegistryError when the path is missing or unreadable, a file
-    has a syntax error, an entry is not made of literals, a task type is
-    declared twice, or there are no entries at all.
+    Raises RegistryError when the path is missing or unreadable, a file has
+    a syntax error, or there is no ``TaskSpec(...)`` call at all.
     """
     modules = load_modules(path)
-    index = RegistryIndex(path=path)
-    index.constants = _registry_constants(modules)
-    for module in modules:
-        for call in _spec_calls(module.tree):
-            _add_entry(index, _read_entry(path, module, call, index.constants))
-    if not index.entries:
+    constants = registry_constants(modules)
+    files = [
+        read_file(module.tree, module.filename, module.name, constants)
+        for module in modules
+    ]
+    if not any(registry_file.spec_calls for registry_file in files):
         raise RegistryError(
             path,
             f"no {SPEC_CALL_NAME}(...) entries found, declare each task type "
             f"as {SPEC_CALL_NAME}(type=..., idempotent=..., ...)",
         )
+    return build_index(path, files, constants)
+
+
+def read_file(
+    tree: ast.Module, filename: str, module_name: str, constants: Dict[str, str]
+) -> RegistryFile:
+    """Read the entries and queues one file declares."""
+    registry_file = RegistryFile(filename, module_name)
+    for call, local_names in _calls(tree, frozenset()):
+        name = called_name(call)
+        # A name local to the enclosing function is not the module constant.
+        visible = (
+            {
+                key: value
+                for key, value in constants.items()
+                if key.rsplit(".", 1)[-1] not in local_names
+            }
+            if local_names
+            else constants
+        )
+        if name == SPEC_CALL_NAME:
+            registry_file.spec_calls += 1
+            _read_entry(registry_file, call, visible)
+        elif name == QUEUE_CALL_NAME:
+            _read_queue(registry_file, call)
+    return registry_file
+
+
+def build_index(
+    path: str, files: List[RegistryFile], constants: Dict[str, str]
+) -> RegistryIndex:
+    """Merge the files, finding duplicates and queues missing from the topology."""
+    index = RegistryIndex(path=path, constants=constants)
+    problems: List[Problem] = []
+    for registry_file in files:
+        index.files[registry_file.filename] = registry_file
+        problems += registry_file.problems
+        for queue in registry_file.queues:
+            index.queues.setdefault(queue.name, queue)
+    for registry_file in files:
+        for entry in registry_file.entries:
+            problems += _merge_entry(index, entry)
+    index.problems = sorted(problems, key=lambda p: (p.filename, p.line, p.column))
     return index
 
 
-def _registry_constants(modules: List[RegistryModule]) -> Dict[str, str]:
-    """Return every module-level string constant, by qualified name."""
-    constants: Dict[str, str] = {}
-    aliases: Dict[str, str] = {}
-    star_imports: List[Tuple[str, str]] = []
-    for module in modules:
-        for name, value in _string_constants(module.tree).items():
-            constants[f"{module.name}.{name}"] = value
-        for node in module.tree.body:
-            if isinstance(node, ast.ImportFrom):
-                _note_reexport(module, node, aliases, star_imports)
-    for _ in range(MAX_REEXPORT_DEPTH):
-        added = _follow_reexports(constants, aliases, star_imports)
-        if not added:
-            break
-    return constants
-
-
-def _note_reexport(
-    module: RegistryModule,
-    node: ast.ImportFrom,
-    aliases: Dict[str, str],
-    star_imports: List[Tuple[str, str]],
-) -> None:
-    source = module.absolute_module(node)
-    if source is None:
-        return
-    for alias in node.names:
-        if alias.name == "*":
-            star_imports.append((module.name, source))
-        else:
-            aliases[f"{module.name}.{alias.asname or alias.name}"] = (
-                f"{source}.{alias.name}"
-            )
-
-
-def _follow_reexports(
-    constants: Dict[str, str],
-    aliases: Dict[str, str],
-    star_imports: List[Tuple[str, str]],
-) -> bool:
-    """Copy re-exported constants to their new names; return whether any was new."""
-    added = False
-    for alias, target in aliases.items():
-        if alias not in constants and target in constants:
-            constants[alias] = constants[target]
-            added = True
-    for importer, source in star_imports:
-        prefix = f"{source}."
-        for name, value in list(constants.items()):
-            local = name[len(prefix) :]
-            if name.startswith(prefix) and "." not in local:
-                new_name = f"{importer}.{local}"
-                if new_name not in constants:
-                    constants[new_name] = value
-                    added = True
-    return added
-
-
-def _string_constants(tree: ast.Module) -> Dict[str, str]:
-    """Return the module-level names bound once, to a string literal."""
-    constants: Dict[str, str] = {}
-    seen = set()
-    for statement in tree.body:
-        name, value = _assignment(statement)
-        if name is None:
-            continue
-        if name in seen or not isinstance(value, ast.Constant):
-            constants.pop(name, None)
-        elif isinstance(value.value, str):
-            constants[name] = value.value
-        seen.add(name)
-    return constants
-
-
-def _assignment(statement: ast.stmt) -> Tuple[Optional[str], Optional[ast.expr]]:
-    """Return the name and value of ``NAME = value`` or ``NAME: T = value``."""
-    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-        target: ast.expr = statement.targets[0]
-        value: Optional[ast.expr] = statement.value
-    elif isinstance(statement, ast.AnnAssign):
-        target, value = statement.target, statement.value
-    else:
-        return None, None
-    if isinstance(target, ast.Name):
-        return target.id, value
-    return None, None
-
-
-def _spec_calls(tree: ast.Module) -> Iterator[ast.Call]:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and _called_name(node) == SPEC_CALL_NAME:
-            yield node
-
-
-def _called_name(call: ast.Call) -> Optional[str]:
-    if isinstance(call.func, ast.Name):
-        return call.func.id
-    if isinstance(call.func, ast.Attribute):
-        return call.func.attr
-    return None
+def _calls(
+    node: ast.AST, local_names: FrozenSet[str]
+) -> Iterator[Tuple[ast.Call, FrozenSet[str]]]:
+    """Yield every call with the names local to the functions around it."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        arguments = node.args
+        parameters = [
+            *arguments.posonlyargs,
+            *arguments.args,
+            *arguments.kwonlyargs,
+            *filter(None, [arguments.vararg, arguments.kwarg]),
+        ]
+        body = node.body if isinstance(node.body, list) else [node.body]
+        local_names = local_names | {parameter.arg for parameter in parameters}
+        local_names = local_names | {
+            name for statement in body for name in bound_names(statement)
+        }
+    if isinstance(node, ast.Call):
+        yield node, local_names
+    for child in ast.iter_child_nodes(node):
+        yield from _calls(child, local_names)
 
 
 def _read_entry(
-    registry_path: str,
-    module: RegistryModule,
-    call: ast.Call,
-    constants: Dict[str, str],
-) -> TaskEntry:
-    location = (module.filename, call.lineno)
+    registry_file: RegistryFile, call: ast.Call, constants: Dict[str, str]
+) -> None:
+    filename = registry_file.filename
     if call.args:
-        raise RegistryError(
-            registry_path,
-            f"{SPEC_CALL_NAME}(...) has positional arguments, "
-            "write every field as a keyword argument",
-            location,
+        registry_file.problems.append(
+            _unreadable(
+                call,
+                filename,
+                "it has positional arguments",
+                "write every field as a keyword argument",
+            )
         )
+        return
     keywords = {kw.arg: kw.value for kw in call.keywords if kw.arg is not None}
-    task_type = _literal_string(keywords.get("type"), module, constants)
+    type_node = keywords.get("type")
+    task_type = literal_string(type_node, registry_file.module_name, constants)
     if task_type is None:
-        raise RegistryError(
-            registry_path,
-            f'{SPEC_CALL_NAME} type is not a string literal, write type="..." '
-            "or a module constant bound to a string literal",
-            location,
+        registry_file.problems.append(
+            _unreadable(
+                type_node or call,
+                filename,
+                "type is not a string literal",
+                'write type="..." or a module constant bound to a string literal',
+            )
         )
-    idempotent = _literal_bool(keywords.get("idempotent"))
+        return
+    idempotent = literal_bool(keywords.get("idempotent"))
     if idempotent is None:
-        raise RegistryError(
-            registry_path,
-            f"{SPEC_CALL_NAME} {task_type!r} has no literal idempotent flag, "
-            "write idempotent=True or idempotent=False",
-            location,
+        registry_file.problems.append(
+            _unreadable(
+                keywords.get("idempotent") or call,
+                filename,
+                f"idempotent flag of {task_type!r} is not True or False",
+                "write idempotent=True or idempotent=False",
+            )
         )
-    return TaskEntry(task_type, idempotent, module.filename, call.lineno)
+    queue = literal_string(keywords.get("queue"), registry_file.module_name, {})
+    position = type_node or call
+    registry_file.entries.append(
+        TaskEntry(
+            task_type,
+            idempotent,
+            queue,
+            filename,
+            position.lineno,
+            position.col_offset,
+        )
+    )
+    registry_file.problems += value_problems(call, task_type, filename)
 
 
-def _literal_string(
-    node: Optional[ast.expr], module: RegistryModule, constants: Dict[str, str]
-) -> Optional[str]:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.Name):
-        return constants.get(f"{module.name}.{node.id}")
-    return None
+def _read_queue(registry_file: RegistryFile, call: ast.Call) -> None:
+    name_node = next((kw.value for kw in call.keywords if kw.arg == "name"), None)
+    if name_node is None and call.args:
+        name_node = call.args[0]
+    name = literal_string(name_node, registry_file.module_name, {})
+    if name is not None:
+        registry_file.queues.append(
+            QueueEntry(name, registry_file.filename, call.lineno)
+        )
 
 
-def _literal_bool(node: Optional[ast.expr]) -> Optional[bool]:
-    if isinstance(node, ast.Constant) and isinstance(node.value, bool):
-        return node.value
-    return None
+def _unreadable(node: ast.AST, filename: str, problem: str, fix: str) -> Problem:
+    return Problem.at(
+        node, filename, messages.UNREADABLE_ENTRY, problem=problem, fix=fix
+    )
 
 
-def _add_entry(index: RegistryIndex, entry: TaskEntry) -> None:
+def _merge_entry(index: RegistryIndex, entry: TaskEntry) -> List[Problem]:
+    problems = []
     first = index.entries.get(entry.task_type)
     if first is not None:
-        raise RegistryError(
-            index.path,
-            f"task type {entry.task_type!r} is declared twice, first at "
-            f"{first.filename}:{first.line}, remove one of them",
-            (entry.filename, entry.line),
+        where = (
+            f"line {first.line}"
+            if first.filename == entry.filename
+            else f"{first.filename}:{first.line}"
         )
-    index.entries[entry.task_type] = entry
+        problems.append(
+            _entry_problem(entry, messages.DUPLICATE_TASK_TYPE, first=where)
+        )
+    else:
+        index.entries[entry.task_type] = entry
+    if index.queues and entry.queue is not None and entry.queue not in index.queues:
+        queues = messages.quote_names(tuple(sorted(index.queues)))
+        problems.append(
+            _entry_problem(
+                entry, messages.QUEUE_NOT_IN_TOPOLOGY, queue=entry.queue, queues=queues
+            )
+        )
+    return problems
+
+
+def _entry_problem(
+    entry: TaskEntry, message: messages.Message, **values: object
+) -> Problem:
+    return Problem(
+        entry.filename,
+        entry.line,
+        entry.column,
+        message,
+        {"task_type": entry.task_type, **values},
+    )
+
+
+def startup_error(index: RegistryIndex, problem: Problem) -> RegistryError:
+    """Return the start-up error for a problem flake8 will not report itself."""
+    return RegistryError(index.path, problem.text, (problem.filename, problem.line))

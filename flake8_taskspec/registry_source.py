@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import ast
+import io
 import os
+import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, List, Optional, Tuple
+
+
+OPTION = "--taskspec-registry"
 
 
 class RegistryError(Exception):
@@ -89,28 +94,44 @@ def module_name(path: Path) -> str:
 def _registry_files(path: str) -> List[str]:
     if os.path.isfile(path):
         return [path]
+    if os.path.islink(path) and not os.path.exists(path):
+        raise RegistryError(
+            path,
+            "symbolic link to nothing (a loop or a missing target), point "
+            f"{OPTION} at the real file or folder",
+        )
     if not os.path.exists(path):
         raise RegistryError(
             path,
-            "no such file or folder, set --taskspec-registry to a registry "
-            "module or package folder",
+            f"no such file or folder, set {OPTION} to a registry module or "
+            "package folder",
         )
     if not os.path.isdir(path):
-        raise RegistryError(path, "not a regular file or folder")
+        raise RegistryError(
+            path,
+            f"not a regular file or folder, set {OPTION} to a registry module "
+            "or package folder",
+        )
     files = sorted(str(found) for found in _python_files(Path(path)))
     if not files:
         raise RegistryError(
             path,
-            "folder contains no Python files, set --taskspec-registry to a "
-            "registry module or package folder",
+            f"folder contains no Python files, set {OPTION} to a registry "
+            "module or package folder",
         )
     return files
 
 
 def _python_files(folder: Path) -> Iterator[Path]:
-    # os.walk does not follow symbolic links to folders, so a link loop
-    # cannot make this walk run forever.
-    for root, dirs, files in os.walk(folder):
+    # Links to folders are followed, and each real folder is read once, so
+    # a link loop cannot make this walk run forever.
+    seen = set()
+    for root, dirs, files in os.walk(folder, followlinks=True):
+        real = os.path.realpath(root)
+        if real in seen:
+            dirs[:] = []
+            continue
+        seen.add(real)
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in files:
             if name.endswith(".py"):
@@ -120,10 +141,21 @@ def _python_files(folder: Path) -> Iterator[Path]:
 def _parse_file(registry_path: str, filename: str) -> ast.Module:
     try:
         with open(filename, "rb") as source_file:
-            source = source_file.read()
+            data = source_file.read()
     except OSError as error:
         raise RegistryError(
-            registry_path, f"cannot read {filename}: {error.strerror}"
+            registry_path,
+            f"cannot read {filename}: {error.strerror}, check that the file "
+            "and the links to it exist and are readable",
+        ) from None
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        source = data.decode(encoding)
+    except (SyntaxError, LookupError, UnicodeDecodeError) as error:
+        raise RegistryError(
+            registry_path,
+            f"cannot decode {filename}: {error}, save it as UTF-8 or declare "
+            "its encoding in a coding comment",
         ) from None
     try:
         return ast.parse(source, filename=filename)

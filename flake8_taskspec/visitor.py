@@ -2,26 +2,30 @@
 
 The visitor resolves callees from the module's own import statements as it
 meets them, in source order, instead of running libcst's scope analysis,
-which costs several times the parse itself.
+which costs several times the parse itself. Only a call whose callee name
+an import statement binds pays for a look at the scopes around it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Set, Union
+from typing import Dict, List, Optional, Set, Union
 
 import libcst as cst
 
-from flake8_taskspec.imports import add_import_bindings, dotted_name, resolve
+from flake8_taskspec.compensation import CompensationIndex, has_compensate_keyword
+from flake8_taskspec.imports import add_import_bindings, dotted_name
 from flake8_taskspec.patterns import SCHEDULE_ENTRY, CallPattern, PatternSet
+from flake8_taskspec.schedules import assigned_schedule_tasks, schedule_tasks
+from flake8_taskspec.scopes import SCOPE_TYPES, Scope, local_bindings, target_names
+from flake8_taskspec.syntax import argument, literal_string
 
-COMPENSATE = "compensate"
-SCHEDULE_TASK_KEY = "task"
+__all__ = ["Site", "SiteCollector", "literal_string"]
 
 
 @dataclass
 class Site:
-    """One call that names a task type: a registration or an enqueue.
+    """One expression that names a task type: a registration or an enqueue.
 
     ``compensated`` is True when the call or the class it decorates
     declares compensation itself. ``hook_owner`` is the name that an
@@ -46,14 +50,17 @@ class SiteCollector(cst.CSTVisitor):
         super().__init__()
         self.patterns = patterns
         self.sites: List[Site] = []
+        # Module-level import bindings, in source order so far.
         self.bindings: Dict[str, str] = {}
         # Module-level names bound once to a string literal; None marks a
         # name bound more than once or to anything else.
         self.constants: Dict[str, Optional[str]] = {}
-        self.hook_owners: Set[str] = set()
-        self.classes_with_compensate: Set[str] = set()
+        self.compensation = CompensationIndex()
         self.defined_names: Set[str] = set()
-        self._depth = 0
+        # Every name any import statement binds, at any depth.
+        self._imported_names: Set[str] = set()
+        self._scopes: List[Scope] = []
+        self._scope_bindings: Dict[int, Dict[str, Optional[str]]] = {}
         self._handled_calls: Set[int] = set()
         self._assigned_names: Dict[int, str] = {}
 
@@ -61,102 +68,122 @@ class SiteCollector(cst.CSTVisitor):
         """Return True if any of the three compensation forms covers ``site``."""
         if site.compensated or not site.target_known:
             return True
-        if site.hook_owner in self.hook_owners:
+        if site.hook_owner in self.compensation.hook_owners:
             return True
-        return site.target_name in self.classes_with_compensate
+        target = site.target_name
+        if target is not None and target in self.compensation.classes:
+            return self.compensation.class_has_compensate(target)
+        return False
+
+    # Scopes.
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, SCOPE_TYPES):
+            self._enter_scope(node)
+        return super().on_visit(node)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        super().on_leave(original_node)
+        if isinstance(original_node, SCOPE_TYPES):
+            self._scopes.pop()
+
+    def _enter_scope(self, node: Scope) -> None:
+        # A definition's name and decorators belong to the enclosing scope.
+        if isinstance(node, cst.FunctionDef):
+            self._visit_definition(node, compensated=False)
+            self._bind(node.name.value)
+        elif isinstance(node, cst.ClassDef):
+            self.compensation.note_class(node)
+            compensated = self.compensation.class_has_compensate(node.name.value)
+            self._visit_definition(node, compensated=compensated)
+            self._bind(node.name.value)
+        self._scopes.append(node)
 
     # Imports, constants and the names that shadow them.
 
     def visit_Import(self, node: cst.Import) -> None:
-        add_import_bindings(self.bindings, node)
+        self._visit_import(node)
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        add_import_bindings(self.bindings, node)
+        self._visit_import(node)
+
+    def _visit_import(self, node: Union[cst.Import, cst.ImportFrom]) -> None:
+        bound: Dict[str, str] = {}
+        add_import_bindings(bound, node)
+        self._imported_names.update(bound)
+        if not self._scopes:
+            for name in bound:
+                # The import now decides what the name is, not a constant.
+                self.constants.pop(name, None)
+            self.bindings.update(bound)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
             self._visit_schedule_target(target.target, node.value)
+            self._bind_target(target.target, node.value)
             if isinstance(target.target, cst.Name):
-                name = target.target.value
-                self._define(name, node.value)
-                self._assigned_names[id(node.value)] = name
+                self._assigned_names[id(node.value)] = target.target.value
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if node.value is None:
+        if node.value is not None:
+            self._visit_schedule_target(node.target, node.value)
+        self._bind_target(node.target, node.value)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._bind_target(node.target)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._bind_target(node.target)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._bind_target(node.asname.name)
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.name is not None:
+            self._bind_target(node.name.name)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._bind_target(node.target)
+
+    def visit_MatchAs(self, node: cst.MatchAs) -> None:
+        if node.name is not None:
+            self._bind(node.name.value)
+
+    def _bind_target(
+        self, target: cst.BaseExpression, value: Optional[cst.BaseExpression] = None
+    ) -> None:
+        literal = value if isinstance(target, cst.Name) else None
+        for name in target_names(target):
+            self._bind(name, literal)
+
+    def _bind(self, name: str, value: Optional[cst.BaseExpression] = None) -> None:
+        """Record that ``name`` is bound, at module level if no scope is open."""
+        self.defined_names.add(name)
+        if self._scopes:
             return
-        self._visit_schedule_target(node.target, node.value)
-        if isinstance(node.target, cst.Name):
-            self._define(node.target.value, node.value)
+        self.bindings.pop(name, None)
+        literal = literal_string(value) if value is not None else None
+        self.constants[name] = None if name in self.constants else literal
 
     # Schedules: beat_schedule = {"name": {"task": "type", ...}, ...}.
 
     def _visit_schedule_target(
         self, target: cst.BaseExpression, value: cst.BaseExpression
     ) -> None:
-        if not self.patterns.schedules:
-            return
-        if isinstance(target, cst.Subscript):
-            # beat_schedule["name"] = {"task": "type", ...}
-            if _last_name(target.value) in self.patterns.schedules:
-                self._record_schedule_entry(value)
-        elif _last_name(target) in self.patterns.schedules:
-            self._record_schedule(value)
-
-    def _record_schedule(self, value: cst.BaseExpression) -> None:
-        if isinstance(value, cst.Dict):
-            for element in value.elements:
-                if isinstance(element, cst.DictElement):
-                    self._record_schedule_entry(element.value)
-
-    def _record_schedule_entry(self, entry: cst.BaseExpression) -> None:
-        """Record the "task" value of ``{"task": ...}`` or ``dict(task=...)``."""
-        if isinstance(entry, cst.Dict):
-            for element in entry.elements:
-                if (
-                    isinstance(element, cst.DictElement)
-                    and literal_string(element.key) == SCHEDULE_TASK_KEY
-                ):
-                    self.sites.append(Site(element.value, SCHEDULE_ENTRY))
-        elif isinstance(entry, cst.Call) and _last_name(entry.func) == "dict":
-            task = _argument(entry.args, None, SCHEDULE_TASK_KEY)
-            if task is not None:
+        if self.patterns.schedules:
+            names = self.patterns.schedules
+            for task in assigned_schedule_tasks(target, value, names):
                 self.sites.append(Site(task, SCHEDULE_ENTRY))
 
-    def _define(self, name: str, value: Optional[cst.BaseExpression] = None) -> None:
-        self.defined_names.add(name)
-        if self._depth > 0:
-            return
-        self.bindings.pop(name, None)
-        literal = literal_string(value) if value is not None else None
-        self.constants[name] = None if name in self.constants else literal
-
     # Decorated definitions.
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._visit_definition(node, compensated=False)
-        self._define(node.name.value)
-        self._depth += 1
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self._depth -= 1
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        has_method = _defines_compensate(node)
-        if has_method:
-            self.classes_with_compensate.add(node.name.value)
-        self._visit_definition(node, compensated=has_method)
-        self._define(node.name.value)
-        self._depth += 1
-
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self._depth -= 1
 
     def _visit_definition(
         self, node: Union[cst.FunctionDef, cst.ClassDef], compensated: bool
     ) -> None:
         for decorator in node.decorators:
             expression = decorator.decorator
-            self._note_hook_owner(expression)
+            self.compensation.note_hook(expression)
             if not isinstance(expression, cst.Call):
                 continue
             pattern = self._match(expression)
@@ -170,25 +197,18 @@ class SiteCollector(cst.CSTVisitor):
                 hook_owner=node.name.value,
             )
 
-    def _note_hook_owner(self, expression: cst.BaseExpression) -> None:
-        if (
-            isinstance(expression, cst.Attribute)
-            and expression.attr.value == COMPENSATE
-        ):
-            owner = dotted_name(expression.value)
-            if owner is not None:
-                self.hook_owners.add(owner)
-
     # Calls: enqueues, the call form, a factory applied directly, and hooks.
 
     def visit_Call(self, node: cst.Call) -> None:
         if id(node) in self._handled_calls:
             return
+        schedules = self.patterns.schedules
         for arg in node.args:
             # app.conf.update(beat_schedule={...})
-            if arg.keyword is not None and arg.keyword.value in self.patterns.schedules:
-                self._record_schedule(arg.value)
-        self._note_hook_owner(node.func)
+            if arg.keyword is not None and arg.keyword.value in schedules:
+                for task in schedule_tasks(arg.value):
+                    self.sites.append(Site(task, SCHEDULE_ENTRY))
+        self.compensation.note_hook(node.func)
         if isinstance(node.func, cst.Call):
             self._visit_applied_factory(node, node.func)
             return
@@ -200,7 +220,7 @@ class SiteCollector(cst.CSTVisitor):
             # handler is not visible here: only the task type is checked.
             self._record(node, pattern, target_known=False)
             return
-        target = _argument(node.args, pattern.handler_position, pattern.handler_keyword)
+        target = argument(node.args, pattern.handler_position, pattern.handler_keyword)
         self._record(
             node,
             pattern,
@@ -217,11 +237,11 @@ class SiteCollector(cst.CSTVisitor):
             factory,
             pattern,
             hook_owner=self._assigned_names.get(id(node)),
-            target=_argument(node.args, 0, None),
+            target=argument(node.args, 0, None),
         )
 
     def _match(self, call: cst.Call) -> Optional[CallPattern]:
-        qualified_name = resolve(self.bindings, call.func)
+        qualified_name = self._resolve(call.func)
         if qualified_name is not None:
             pattern = self.patterns.by_name(qualified_name)
             if pattern is not None:
@@ -229,6 +249,34 @@ class SiteCollector(cst.CSTVisitor):
         if isinstance(call.func, cst.Attribute):
             return self.patterns.by_method(call.func.attr.value)
         return None
+
+    def _resolve(self, node: cst.BaseExpression) -> Optional[str]:
+        """Return the dotted name ``node`` refers to through imports, or None."""
+        name = dotted_name(node)
+        if name is None:
+            return None
+        root, _, rest = name.partition(".")
+        if root not in self._imported_names:
+            return None
+        target = self._binding_in_scopes(root)
+        if target is None:
+            return None
+        return f"{target}.{rest}" if rest else target
+
+    def _binding_in_scopes(self, name: str) -> Optional[str]:
+        innermost = len(self._scopes) - 1
+        for depth in range(innermost, -1, -1):
+            scope = self._scopes[depth]
+            # A class body's names are not visible in its methods.
+            if isinstance(scope, cst.ClassDef) and depth != innermost:
+                continue
+            bindings = self._scope_bindings.get(id(scope))
+            if bindings is None:
+                bindings = local_bindings(scope)
+                self._scope_bindings[id(scope)] = bindings
+            if name in bindings:
+                return bindings[name]
+        return self.bindings.get(name)
 
     def _record(
         self,
@@ -240,7 +288,7 @@ class SiteCollector(cst.CSTVisitor):
         target: Optional[cst.BaseExpression] = None,
         target_known: bool = True,
     ) -> None:
-        task_type_node = _argument(call.args, pattern.position, pattern.keyword)
+        task_type_node = argument(call.args, pattern.position, pattern.keyword)
         if task_type_node is None:
             return
         target_name = dotted_name(target) if target is not None else None
@@ -252,75 +300,9 @@ class SiteCollector(cst.CSTVisitor):
             Site(
                 task_type_node=task_type_node,
                 pattern=pattern,
-                compensated=compensated or _has_compensate_keyword(call),
+                compensated=compensated or has_compensate_keyword(call),
                 hook_owner=hook_owner,
                 target_name=target_name,
                 target_known=target_known,
             )
         )
-
-
-def _last_name(node: cst.BaseExpression) -> Optional[str]:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return node.attr.value
-    return None
-
-
-def literal_string(node: cst.BaseExpression) -> Optional[str]:
-    """Return the value of a string literal in any spelling, else None."""
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
-
-
-def _argument(
-    args: Sequence[cst.Arg], position: Optional[int], keyword: Optional[str]
-) -> Optional[cst.BaseExpression]:
-    """Return the argument at ``position`` or named ``keyword``, if present."""
-    positional = []
-    positions_known = True
-    for arg in args:
-        if arg.star:
-            # After *args or **kwargs the positions are unknown.
-            positions_known = False
-        elif arg.keyword is None:
-            if positions_known:
-                positional.append(arg.value)
-        elif keyword is not None and arg.keyword.value == keyword:
-            return arg.value
-    if position is not None and position < len(positional):
-        return positional[position]
-    return None
-
-
-def _has_compensate_keyword(call: cst.Call) -> bool:
-    value = _argument(call.args, None, COMPENSATE)
-    if value is None:
-        return False
-    return not (isinstance(value, cst.Name) and value.value == "None")
-
-
-def _defines_compensate(node: cst.ClassDef) -> bool:
-    body = node.body
-    if not isinstance(body, cst.IndentedBlock):
-        return False
-    for statement in body.body:
-        if isinstance(statement, cst.FunctionDef):
-            if statement.name.value == COMPENSATE:
-                return True
-        elif isinstance(statement, cst.SimpleStatementLine):
-            if any(_assigns_compensate(small) for small in statement.body):
-                return True
-    return False
-
-
-def _assigns_compensate(statement: cst.BaseSmallStatement) -> bool:
-    if not isinstance(statement, cst.Assign):
-        return False
-    return any(
-        isinstance(target.target, cst.Name) and target.target.value == COMPENSATE
-        for target in statement.targets
-    )

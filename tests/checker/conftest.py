@@ -59,7 +59,7 @@ def check(monkeypatch: pytest.MonkeyPatch, shipped_registry: RegistryIndex) -> C
         monkeypatch.setattr(TaskSpecChecker, "patterns", pattern_set)
         monkeypatch.setattr(TaskSpecChecker, "registry", registry or shipped_registry)
         lines = source.splitlines(keepends=True)
-        checker = TaskSpecChecker(ast.parse(source), lines)
+        checker = TaskSpecChecker(ast.parse(source), lines, "jobs.py")
         return [f"{line}:{col}: {message}" for line, col, message, _ in checker.run()]
 
     return run

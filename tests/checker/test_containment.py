@@ -86,7 +86,7 @@ def test_file_without_registry_skips_libcst() -> None:
         import ast, sys
         from flake8_taskspec.plugin import TaskSpecChecker
         source = "import os\\n\\n@handler('email.sned')\\ndef f():\\n    pass\\n"
-        checker = TaskSpecChecker(ast.parse(source), source.splitlines(True))
+        checker = TaskSpecChecker(ast.parse(source), source.splitlines(True), "jobs.py")
         print(list(checker.run()), "libcst" in sys.modules)
         """
     )
@@ -102,7 +102,7 @@ def test_registry_word_without_import_skips_libcst() -> None:
         import ast, sys
         from flake8_taskspec.plugin import TaskSpecChecker
         source = "# the registry lives elsewhere\\nregistry = {}\\n"
-        checker = TaskSpecChecker(ast.parse(source), source.splitlines(True))
+        checker = TaskSpecChecker(ast.parse(source), source.splitlines(True), "jobs.py")
         print(list(checker.run()), "libcst" in sys.modules)
         """
     )

@@ -105,9 +105,9 @@ def test_registry_from_config(tmp_path: Path, config_name: str) -> None:
     )
 
 
-def test_bare_registry_name_from_parent_config(tmp_path: Path) -> None:
+def test_registry_path_from_parent_config(tmp_path: Path) -> None:
     (tmp_path / "tasks.py").write_text(USER_REGISTRY)
-    (tmp_path / "setup.cfg").write_text("[flake8]\ntaskspec_registry = tasks.py\n")
+    (tmp_path / "setup.cfg").write_text("[flake8]\ntaskspec_registry = ./tasks.py\n")
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "jobs.py").write_text(REPORT_HANDLER)
     completed = flake8("jobs.py", cwd=tmp_path / "app")
@@ -118,9 +118,33 @@ def test_bare_registry_name_from_parent_config(tmp_path: Path) -> None:
 def test_registry_option_relative_to_cwd(tmp_path: Path) -> None:
     (tmp_path / "tasks.py").write_text(USER_REGISTRY)
     (tmp_path / "jobs.py").write_text(REPORT_HANDLER)
-    completed = flake8("--taskspec-registry", "tasks.py", "jobs.py", cwd=tmp_path)
+    completed = flake8("--taskspec-registry", "./tasks.py", "jobs.py", cwd=tmp_path)
     assert completed.stderr == ""
     assert completed.returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            "tasks.py",
+            "taskspec-registry (tasks.py): a bare file name is ambiguous, write "
+            "./tasks.py so that it is resolved from the config file's folder",
+        ),
+        (
+            "",
+            "taskspec-registry (): empty path, set it to a registry module or "
+            "package folder, or remove it to use the shipped registry",
+        ),
+    ],
+)
+def test_unusable_registry_value(tmp_path: Path, value: str, message: str) -> None:
+    (tmp_path / "tasks.py").write_text(USER_REGISTRY)
+    (tmp_path / "jobs.py").write_text(REPORT_HANDLER)
+    (tmp_path / "setup.cfg").write_text(f"[flake8]\ntaskspec-registry = {value}\n")
+    completed = flake8("jobs.py", cwd=tmp_path)
+    assert completed.stderr == message + "\n"
+    assert completed.returncode == 1
 
 
 def test_missing_registry_stops_flake8(tmp_path: Path) -> None:
@@ -141,9 +165,10 @@ def test_broken_registry_stops_flake8(tmp_path: Path) -> None:
     (tmp_path / "jobs.py").write_text(HANDLERS)
     completed = flake8("--taskspec-registry=./tasks.py", "jobs.py", cwd=tmp_path)
     assert completed.stderr == (
-        f"taskspec-registry ({tmp_path / 'tasks.py'}): TaskSpec type is not a "
-        'string literal, write type="..." or a module constant bound to a '
-        f"string literal at {tmp_path / 'tasks.py'}:1\n"
+        f"taskspec-registry ({tmp_path / 'tasks.py'}): TaskSpec entry cannot be "
+        "read without running it: type is not a string literal - write "
+        'type="..." or a module constant bound to a string literal at '
+        f"{tmp_path / 'tasks.py'}:1\n"
     )
     assert completed.returncode == 1
 

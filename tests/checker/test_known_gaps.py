@@ -79,19 +79,6 @@ MISSED = [
             reason="compensation is looked up in the same file only", strict=True
         ),
     ),
-    pytest.param(
-        """
-        from registry import handle
-
-        def register(handle=handle):
-            handle("email.sned", print)
-        """,
-        [],
-        id="parameter-shadows-registrar",
-        marks=pytest.mark.xfail(
-            reason="bindings are per module, not per function scope", strict=True
-        ),
-    ),
 ]
 
 

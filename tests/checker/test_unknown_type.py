@@ -211,6 +211,15 @@ FAILING = [
 PASSING = [
     pytest.param(
         """
+        from registry import handle
+
+        def register(handle=print):
+            handle("email.sned", print)
+        """,
+        id="parameter-shadows-registrar",
+    ),
+    pytest.param(
+        """
         from events import on
 
         def send(payload):
@@ -354,6 +363,6 @@ def test_user_registry_constant_type(check: Check, small_registry) -> None:
 def test_registry_read_when_options_skipped(monkeypatch) -> None:
     monkeypatch.setattr(TaskSpecChecker, "registry", None)
     source = 'from registry import handle\nhandle("email.sned", print)\n'
-    checker = TaskSpecChecker(ast.parse(source), source.splitlines(True))
+    checker = TaskSpecChecker(ast.parse(source), source.splitlines(True), "jobs.py")
     assert [(line, col) for line, col, _, _ in checker.run()] == [(2, 7)]
     assert TaskSpecChecker.registry is not None
