@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 from typing import List
 
 from flake8_taskspec import messages
+from flake8_taskspec.nesting import MAX_NESTING, nesting_depth, recursion_limit_for
 from flake8_taskspec.patterns import PatternSet
 from flake8_taskspec.registry_index import RegistryIndex
 
@@ -20,13 +22,25 @@ class Finding:
 
 
 def check_source(
-    source: str, index: RegistryIndex, patterns: PatternSet
+    source: str, tree: ast.AST, index: RegistryIndex, patterns: PatternSet
 ) -> List[Finding]:
     """Parse ``source`` with libcst and check every task-type site in it.
 
-    libcst is imported here, not at module level, because its import alone
-    costs more than a flake8 run on a small file.
+    ``tree`` is the ast of the same source, which flake8 has already built.
     """
+    depth = nesting_depth(tree)
+    if depth > MAX_NESTING:
+        message = messages.TOO_DEEPLY_NESTED.format(depth=depth, limit=MAX_NESTING)
+        return [Finding(1, 0, message)]
+    with recursion_limit_for(depth):
+        return _check_parsed(source, index, patterns)
+
+
+def _check_parsed(
+    source: str, index: RegistryIndex, patterns: PatternSet
+) -> List[Finding]:
+    # libcst is imported here, not at module level, because its import
+    # alone costs more than a flake8 run on a small file.
     import libcst as cst
 
     from flake8_taskspec.checks import FileCheck
@@ -42,7 +56,7 @@ def check_source(
         return [_unparsable(f"{type(error).__name__}: {error}")]
     collector = SiteCollector(patterns)
     module.visit(collector)
-    return FileCheck(module, collector, index).findings()
+    return FileCheck(source, module, collector, index).findings()
 
 
 def _unparsable(error: str) -> Finding:

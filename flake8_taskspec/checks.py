@@ -41,8 +41,15 @@ class FileCheck:
     """The checks of one parsed file."""
 
     def __init__(
-        self, module: cst.Module, collector: SiteCollector, index: RegistryIndex
+        self,
+        source: str,
+        module: cst.Module,
+        collector: SiteCollector,
+        index: RegistryIndex,
     ) -> None:
+        # str.splitlines would also split at form feeds, which are no line
+        # breaks for Python or libcst.
+        self.lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         self.module = module
         self.collector = collector
         self.index = index
@@ -110,16 +117,22 @@ class FileCheck:
 
     def _missing_compensation(self, site: Site, task_type: str) -> None:
         entry = self.index.get(task_type)
-        if entry is None or entry.idempotent or not site.pattern.compensation:
+        # An entry whose flag is not a literal (None) has its own TSK104.
+        if entry is None or entry.idempotent is not False:
             return
-        if self.collector.has_compensation(site):
+        if not site.pattern.compensation or self.collector.has_compensation(site):
             return
-        self._report(
-            site,
-            messages.MISSING_COMPENSATION,
-            task_type=task_type,
-            hook_owner=site.hook_owner or "<handler>",
-        )
+        if site.hook_owner is None:
+            self._report(
+                site, messages.MISSING_COMPENSATION_UNNAMED, task_type=task_type
+            )
+        else:
+            self._report(
+                site,
+                messages.MISSING_COMPENSATION,
+                task_type=task_type,
+                hook_owner=site.hook_owner,
+            )
 
     def _report(self, site: Site, message: Message, **values: object) -> None:
         self._found.append((site.task_type_node, message.format(**values)))
@@ -135,5 +148,19 @@ class FileCheck:
         findings = []
         for node, message in self._found:
             start = self._position(node).start
-            findings.append(Finding(start.line, start.column, message))
+            column = self._character_column(node, start.line, start.column)
+            findings.append(Finding(start.line, column, message))
         return sorted(findings, key=lambda f: (f.line, f.column, f.message))
+
+    def _character_column(self, node: cst.CSTNode, line: int, column: int) -> int:
+        """Return the column in characters of the line as flake8 shows it.
+
+        libcst's column skips a form feed at the start of a line, which
+        flake8 and editors count as a character.
+        """
+        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        if "\f" not in text[: column + 1]:
+            return column
+        first_line = self.module.code_for_node(node).splitlines()[0]
+        found = text.find(first_line, column)
+        return found if found >= 0 else column

@@ -53,6 +53,15 @@ MISSING_COMPENSATION = Message(
     ),
     summary="A handler of a non-idempotent task type declares no compensation hook.",
 )
+MISSING_COMPENSATION_UNNAMED = Message(
+    code="TSK002",
+    template=(
+        "task type {task_type!r} is not idempotent but its handler has no "
+        "compensation - pass compensate=... to the registration or give the "
+        "handler class a compensate method"
+    ),
+    summary="The same, for a registration whose handler has no name to hook.",
+)
 NOT_A_LITERAL = Message(
     code="TSK003",
     template=(
@@ -126,6 +135,14 @@ UNPARSABLE_FILE = Message(
     template="file not checked - libcst could not parse it: {error}",
     summary="libcst could not parse a file that Python's ast accepts.",
 )
+TOO_DEEPLY_NESTED = Message(
+    code="TSK903",
+    template=(
+        "file not checked - it nests {depth} levels deep, more than the "
+        "{limit} that libcst can parse safely"
+    ),
+    summary="A file whose expressions nest too deep for libcst to parse.",
+)
 INTERNAL_ERROR = Message(
     code="TSK902",
     template=(
@@ -139,6 +156,7 @@ MESSAGES: Tuple[Message, ...] = (
     UNKNOWN_TASK_TYPE,
     UNKNOWN_TASK_TYPE_NO_MATCH,
     MISSING_COMPENSATION,
+    MISSING_COMPENSATION_UNNAMED,
     NOT_A_LITERAL,
     DUPLICATE_REGISTRATION,
     UNKNOWN_ENQUEUED_TYPE,
@@ -149,6 +167,7 @@ MESSAGES: Tuple[Message, ...] = (
     UNREADABLE_ENTRY,
     UNPARSABLE_FILE,
     INTERNAL_ERROR,
+    TOO_DEEPLY_NESTED,
 )
 
 

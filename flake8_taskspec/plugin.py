@@ -78,7 +78,7 @@ class TaskSpecChecker:
         from BaseException and cannot be pickled back from a --jobs worker.
         """
         try:
-            return check_source(source, self._registry(), self.patterns)
+            return check_source(source, self.tree, self._registry(), self.patterns)
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as error:  # noqa: B036 - see the docstring

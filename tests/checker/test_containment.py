@@ -110,3 +110,51 @@ def test_registry_word_without_import_skips_libcst() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert completed.stdout == "[] False\n"
+
+
+def chain(operands: int) -> str:
+    """Return a module with an ``and`` chain of that many operands."""
+    return (
+        "from registry import handle\n"
+        f"x = {' and '.join(['1'] * operands)}\n"
+        'handle("email.sned", print)\n'
+    )
+
+
+def test_deep_nesting_declined(check: Check) -> None:
+    # libcst 1.9.0's native parser crashes the process at about 8,000.
+    assert check(chain(20000)) == [
+        "1:0: TSK903 file not checked - it nests 20002 levels deep, more than "
+        "the 1000 that libcst can parse safely"
+    ]
+
+
+def test_nesting_within_limit_checked(check: Check) -> None:
+    assert check(chain(900)) == [
+        "3:7: TSK001 task type 'email.sned' is not in the registry - "
+        "did you mean 'email.send' or 'email.verify'?"
+    ]
+
+
+def test_recursion_limit_restored(check: Check) -> None:
+    before = sys.getrecursionlimit()
+    check(chain(900))
+    assert sys.getrecursionlimit() == before
+
+
+def test_deep_file_with_parallel_jobs(tmp_path) -> None:
+    (tmp_path / "deep.py").write_text(chain(20000))
+    (tmp_path / "jobs.py").write_text(chain(3))
+    completed = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select", "TSK", "--jobs", "2", "."],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert sorted(completed.stdout.splitlines()) == [
+        "./deep.py:1:1: TSK903 file not checked - it nests 20002 levels deep, "
+        "more than the 1000 that libcst can parse safely",
+        "./jobs.py:3:8: TSK001 task type 'email.sned' is not in the registry - "
+        "did you mean 'email.send' or 'email.verify'?",
+    ]

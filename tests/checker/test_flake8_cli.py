@@ -260,6 +260,11 @@ EDITOR_SOURCES = [
         "4:8",
         id="form-feed",
     ),
+    pytest.param(
+        "from registry import handle\n\n\n\fhandle('email.sned', print)\n",
+        "4:9",
+        id="form-feed-before-name",
+    ),
 ]
 
 

@@ -19,6 +19,14 @@ def missing(task_type: str, hook_owner: str) -> str:
 Check = Callable[..., List[str]]
 
 
+def missing_unnamed(task_type: str) -> str:
+    return (
+        f"TSK002 task type {task_type!r} is not idempotent but its handler has "
+        "no compensation - pass compensate=... to the registration or give the "
+        "handler class a compensate method"
+    )
+
+
 FAILING = [
     pytest.param(
         """
@@ -66,7 +74,7 @@ FAILING = [
 
         handle("migrate.batch.posts", import_posts)
         """,
-        [f"7:7: {missing('migrate.batch.posts', '<handler>')}"],
+        [f"7:7: {missing_unnamed('migrate.batch.posts')}"],
         id="call-form",
     ),
     pytest.param(
@@ -106,7 +114,7 @@ FAILING = [
 
         handler("migrate.batch.posts")(import_posts)
         """,
-        [f"7:8: {missing('migrate.batch.posts', '<handler>')}"],
+        [f"7:8: {missing_unnamed('migrate.batch.posts')}"],
         id="factory-applied",
     ),
     pytest.param(
@@ -239,6 +247,132 @@ PASSING = [
             pass
         """,
         id="idempotent-type",
+    ),
+]
+
+# Compensation the runtime finds in ways the checker must follow.
+PASSING += [
+    pytest.param(
+        """
+        from registry import handler
+
+        class Base:
+            def run(self, payload):
+                pass
+
+            def compensate(self, payload):
+                pass
+
+        class Middle(Base):
+            pass
+
+        @handler("migrate.batch.users")
+        class Inherits(Middle):
+            pass
+        """,
+        id="inherited-method",
+    ),
+    pytest.param(
+        """
+        import sys
+        from registry import handler
+
+        @handler("migrate.batch.users")
+        class Conditional:
+            def run(self, payload):
+                pass
+
+            if sys.version_info >= (3, 9):
+                def compensate(self, payload):
+                    pass
+            else:
+                compensate = None
+        """,
+        id="method-under-if",
+    ),
+    pytest.param(
+        """
+        from registry import handler
+
+        @handler("migrate.batch.users")
+        class Annotated:
+            run = staticmethod(print)
+            compensate: object = staticmethod(print)
+        """,
+        id="annotated-attribute",
+    ),
+    pytest.param(
+        """
+        from registry import handler
+
+        class Jobs:
+            @handler("migrate.batch.posts")
+            def import_posts(self, payload):
+                pass
+
+        @Jobs.import_posts.compensate
+        def undo_posts(payload):
+            pass
+        """,
+        id="qualified-hook",
+    ),
+    pytest.param(
+        """
+        from registry import handler
+
+        options = {"compensate": print}
+
+        @handler("migrate.batch.posts", **options)
+        def import_posts(payload):
+            pass
+        """,
+        id="keywords-through-double-star",
+    ),
+    pytest.param(
+        """
+        from registry import handler
+        from jobs.base import BaseJob
+
+        @handler("migrate.batch.users")
+        class ImportUsers(BaseJob):
+            pass
+        """,
+        id="imported-base-class",
+    ),
+]
+
+FAILING += [
+    pytest.param(
+        """
+        from registry import handler
+
+        class Base:
+            def run(self, payload):
+                pass
+
+        @handler("migrate.batch.users")
+        class NoHook(Base, object):
+            pass
+        """,
+        [f"8:9: {missing('migrate.batch.users', 'NoHook')}"],
+        id="local-bases-without-method",
+    ),
+    pytest.param(
+        """
+        from registry import handler
+
+        @handler("migrate.batch.users")
+        class Nested:
+            def run(self, payload):
+                def compensate(payload):
+                    pass
+
+            class Inner:
+                def compensate(self, payload):
+                    pass
+        """,
+        [f"4:9: {missing('migrate.batch.users', 'Nested')}"],
+        id="compensate-only-in-nested-scopes",
     ),
 ]
 

@@ -208,6 +208,90 @@ FAILING = [
     ),
 ]
 
+# Each binds "handler" or "handle" some other way than by importing it
+# from the registry, in the scope where the call is.
+SHADOWED = [
+    pytest.param(
+        "def outer():\n    def handler(n):\n        return n\n"
+        "    return handler('email.sned')\n",
+        id="nested-function",
+    ),
+    pytest.param(
+        "def f():\n    handler = print\n    handler('email.sned')\n",
+        id="local-variable",
+    ),
+    pytest.param(
+        "def f():\n    handler('email.sned')\n    handler = print\n",
+        id="local-assigned-after-use",
+    ),
+    pytest.param(
+        "def wrap(handler):\n    @handler('email.sned')\n    def g():\n        pass\n",
+        id="parameter",
+    ),
+    pytest.param("def f(*, handle=print):\n    handle('email.sned', 1)\n", id="kwonly"),
+    pytest.param("f = lambda handler: handler('email.sned')\n", id="lambda-parameter"),
+    pytest.param(
+        "x = [handler('email.sned') for handler in [print]]\n", id="comprehension"
+    ),
+    pytest.param("handler: object = print\nhandler('email.sned')\n", id="annotated"),
+    pytest.param("handler, x = print, 1\nhandler('email.sned')\n", id="tuple-unpack"),
+    pytest.param("for handler in [print]:\n    handler('email.sned')\n", id="for"),
+    pytest.param("with open('f') as handler:\n    handler('email.sned')\n", id="with"),
+    pytest.param(
+        "try:\n    pass\nexcept Exception as handler:\n    handler('email.sned')\n",
+        id="except",
+    ),
+    pytest.param("(handler := print)\nhandler('email.sned')\n", id="walrus"),
+    pytest.param(
+        "match print:\n    case handler:\n        handler('email.sned')\n",
+        id="match-capture",
+    ),
+    pytest.param(
+        "class Jobs:\n    handler = print\n    handler('email.sned')\n",
+        id="class-attribute",
+    ),
+]
+
+
+@pytest.mark.parametrize("body", SHADOWED)
+def test_shadowed_registrar_not_reported(check: Check, body: str) -> None:
+    source = "from registry import handle, handler\n" + body
+    assert check(source) == []
+
+
+def test_function_import_stays_in_function(check: Check) -> None:
+    source = textwrap.dedent(
+        """\
+        from events import handler
+
+
+        def setup_tasks():
+            from registry import handler
+            handler("email.sned")
+
+
+        @handler("comment.created")
+        def on_comment(event):
+            pass
+        """
+    )
+    assert check(source) == [f"6:12: {SNED}"]
+
+
+def test_global_declaration_uses_module_binding(check: Check) -> None:
+    source = textwrap.dedent(
+        """\
+        from registry import handle
+
+
+        def register():
+            global handle
+            handle("email.sned", print)
+        """
+    )
+    assert check(source) == [f"6:11: {SNED}"]
+
+
 PASSING = [
     pytest.param(
         """
