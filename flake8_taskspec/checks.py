@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
@@ -30,7 +31,10 @@ UNKNOWN_MESSAGES = {
 }
 
 
+@functools.lru_cache(maxsize=1024)
 def closest_task_types(task_type: str, known: Tuple[str, ...]) -> Tuple[str, ...]:
+    # Cached because one misspelling tends to repeat across a file and a
+    # run, and each lookup compares it with every registered name.
     matches = difflib.get_close_matches(
         task_type, known, n=SUGGESTION_LIMIT, cutoff=SUGGESTION_CUTOFF
     )

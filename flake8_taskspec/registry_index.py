@@ -14,6 +14,7 @@ start-up when the registry files are not being checked.
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, Iterator, List, Optional, Tuple
 
@@ -95,8 +96,9 @@ class RegistryIndex:
     def get(self, task_type: str) -> Optional[TaskEntry]:
         return self.entries.get(task_type)
 
-    @property
+    @functools.cached_property
     def task_types(self) -> Tuple[str, ...]:
+        # Read after build_index has filled ``entries``.
         return tuple(self.entries)
 
     def with_file(self, tree: ast.Module, filename: str) -> "RegistryIndex":
