@@ -64,9 +64,7 @@ class ExponentialBackoff:
         _check_retries(retries)
         shift = min(retries, MAX_SHIFT)
         # Float seconds, because base * 2**20 as a timedelta can overflow.
-        upper = min(
-            self.base.total_seconds() * 2.0**shift, self.max.total_seconds()
-        )
+        upper = min(self.base.total_seconds() * 2.0**shift, self.max.total_seconds())
         return timedelta(seconds=upper)
 
     def __call__(

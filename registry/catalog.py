@@ -11,8 +11,9 @@ from datetime import timedelta
 from typing import Dict, Iterable, Optional, Tuple
 
 from .backoff import WEBHOOK_SCHEDULE, exp
-from .queues import queue
-from .specs import TaskSpec
+from .errors import InvalidTaskSpecError
+from .queues import QUEUES, index_queues
+from .specs import Queue, TaskSpec
 
 CATALOG: Tuple[TaskSpec, ...] = (
     TaskSpec(
@@ -356,25 +357,38 @@ CATALOG: Tuple[TaskSpec, ...] = (
 )
 
 
-def _index_by_type(specs: Iterable[TaskSpec]) -> Dict[str, TaskSpec]:
-    """Map each type to its spec, and reject duplicates and unknown queues."""
+def build_index(
+    specs: Iterable[TaskSpec], queues: Iterable[Queue] = QUEUES
+) -> Dict[str, TaskSpec]:
+    """Map each task type to its spec, in catalog order.
+
+    Raises InvalidTaskSpecError for a type that appears twice or a spec whose
+    queue is not in ``queues``, and InvalidQueueError for a queue name that
+    appears twice in ``queues``.
+    """
+    queues_by_name = index_queues(queues)
     index: Dict[str, TaskSpec] = {}
     for entry in specs:
         if entry.type in index:
-            raise ValueError(
+            raise InvalidTaskSpecError(
                 f"task type {entry.type!r} appears twice in the catalog: "
-                "remove or rename one entry"
+                "remove or rename one entry",
+                entry.type,
+                "type",
             )
-        if queue(entry.queue) is None:
-            raise ValueError(
-                f"task type {entry.type!r} names unknown queue "
-                f"{entry.queue!r}: add it to QUEUES or fix the name"
+        if entry.queue not in queues_by_name:
+            names = ", ".join(queues_by_name)
+            raise InvalidTaskSpecError(
+                f"task type {entry.type!r} names unknown queue {entry.queue!r}: "
+                f"use one of {names}, or add the queue to the topology",
+                entry.type,
+                "queue",
             )
         index[entry.type] = entry
     return index
 
 
-_SPECS_BY_TYPE = _index_by_type(CATALOG)
+_SPECS_BY_TYPE = build_index(CATALOG)
 _TASK_TYPES = tuple(_SPECS_BY_TYPE)
 
 

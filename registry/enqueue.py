@@ -10,12 +10,12 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import timedelta
 from types import MappingProxyType
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, Iterable, Mapping, Optional, Tuple
 
-from .catalog import spec, task_types
-from .errors import UnknownTaskTypeError
-from .queues import QUEUES, queue
-from .specs import RetryDelay
+from .catalog import spec
+from .lookup import SpecLookup, SpecResolver
+from .queues import QUEUES
+from .specs import Queue, RetryDelay
 
 OVERRIDES = ("queue", "max_retry", "timeout", "retry_delay", "unique_ttl")
 """Keyword arguments of ``enqueue`` that replace the spec's value."""
@@ -44,21 +44,25 @@ class TaskMessage:
 def enqueue(
     task_type: str,
     payload: Optional[Mapping[str, object]] = None,
+    *,
+    lookup: SpecLookup = spec,
+    queues: Iterable[Queue] = QUEUES,
     **overrides: Any,
 ) -> TaskMessage:
     """Build the message for ``task_type`` with options from its spec.
 
     Keyword overrides named in ``OVERRIDES`` win over the spec. The payload
     is copied, so later changes to the caller's mapping do not reach the
-    message. Raises UnknownTaskTypeError for a type outside the catalog,
-    TypeError for any other keyword or a value of the wrong type, and
-    ValueError for an unknown queue or an out-of-range value.
+    message. ``lookup`` resolves the spec: a function like ``spec`` or a
+    mapping such as the result of ``build_index``. A queue override must
+    name one of ``queues``. Raises UnknownTaskTypeError for a type the
+    lookup lacks, TypeError for any other keyword or a value of the wrong
+    type, and ValueError for an unknown queue or an out-of-range value.
     """
-    found = spec(task_type)
-    if found is None:
-        raise UnknownTaskTypeError.from_known(task_type, task_types())
+    found = SpecResolver(lookup).require(task_type)
     _check_override_names(overrides)
-    _check_override_values(task_type, overrides)
+    queue_names = tuple(entry.name for entry in queues)
+    _check_override_values(task_type, overrides, queue_names)
     options = EnqueueOptions(
         queue=found.queue,
         max_retry=found.max_retry,
@@ -87,9 +91,11 @@ def _check_override_names(overrides: Mapping[str, object]) -> None:
     )
 
 
-def _check_override_values(task_type: str, overrides: Dict[str, Any]) -> None:
+def _check_override_values(
+    task_type: str, overrides: Dict[str, Any], queue_names: Tuple[str, ...]
+) -> None:
     if "queue" in overrides:
-        _check_queue(task_type, overrides["queue"])
+        _check_queue(task_type, overrides["queue"], queue_names)
     if "max_retry" in overrides:
         _check_max_retry(task_type, overrides["max_retry"])
     if "timeout" in overrides:
@@ -103,12 +109,11 @@ def _check_override_values(task_type: str, overrides: Dict[str, Any]) -> None:
         )
 
 
-def _check_queue(task_type: str, value: object) -> None:
-    if not isinstance(value, str) or queue(value) is None:
-        names = ", ".join(entry.name for entry in QUEUES)
+def _check_queue(task_type: str, value: object, queue_names: Tuple[str, ...]) -> None:
+    if not isinstance(value, str) or value not in queue_names:
         raise ValueError(
             f"queue override {value!r} of {task_type!r} is not a known queue: "
-            f"use one of {names}"
+            f"use one of {', '.join(queue_names)}"
         )
 
 
@@ -125,9 +130,7 @@ def _check_max_retry(task_type: str, value: object) -> None:
         )
 
 
-def _check_duration(
-    task_type: str, name: str, value: object, allow_zero: bool
-) -> None:
+def _check_duration(task_type: str, name: str, value: object, allow_zero: bool) -> None:
     if not isinstance(value, timedelta):
         raise TypeError(
             f"{name} override of {task_type!r} must be a timedelta, "

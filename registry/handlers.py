@@ -22,8 +22,11 @@ C = TypeVar("C", bound=Callable[..., Any])
 
 
 def _qualified_name(target: object) -> str:
+    name = getattr(target, "__qualname__", None)
+    if not name:
+        # A functools.partial or a callable instance has no __qualname__.
+        return repr(target)
     module = getattr(target, "__module__", None)
-    name = getattr(target, "__qualname__", None) or repr(target)
     return f"{module}.{name}" if module else name
 
 
@@ -69,6 +72,19 @@ class Handler:
         _check_callable(fn, "compensation", self.task_type)
         self.compensation = fn
         return fn
+
+    @property
+    def qualified_name(self) -> str:
+        """Module and qualified name of the wrapped code, for messages."""
+        return _qualified_name(self.target)
+
+    def has_compensation(self) -> bool:
+        """Return whether a compensation is declared, without creating an instance."""
+        if self.compensation is not None:
+            return True
+        return isinstance(self.target, type) and callable(
+            getattr(self.target, "compensate", None)
+        )
 
     def compensation_hook(self) -> Optional[Callable[..., Any]]:
         """Return the compensation to run before a retry, or None.

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Dict, Optional, Tuple
+from typing import Dict, Iterable, Optional, Tuple
 
+from .errors import InvalidQueueError
 from .specs import Queue
 
 QUEUES: Tuple[Queue, ...] = (
@@ -36,7 +37,26 @@ SHED_ORDER: Tuple[str, ...] = (
 ``critical`` is absent because it never sheds.
 """
 
-_QUEUES_BY_NAME: Dict[str, Queue] = {entry.name: entry for entry in QUEUES}
+
+def index_queues(queues: Iterable[Queue]) -> Dict[str, Queue]:
+    """Map each queue name to its queue, in topology order.
+
+    Raises InvalidQueueError for a name that appears twice.
+    """
+    index: Dict[str, Queue] = {}
+    for entry in queues:
+        if entry.name in index:
+            raise InvalidQueueError(
+                f"queue {entry.name!r} appears twice in the topology: "
+                "remove or rename one entry",
+                entry.name,
+                "name",
+            )
+        index[entry.name] = entry
+    return index
+
+
+_QUEUES_BY_NAME = index_queues(QUEUES)
 
 
 def queue(name: str) -> Optional[Queue]:

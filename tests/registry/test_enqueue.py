@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import timedelta
-from typing import Dict
+from typing import Any, Dict
 
 import pytest
 
 from registry import (
+    QUEUES,
     WEBHOOK_SCHEDULE,
     EnqueueOptions,
+    Queue,
     TaskMessage,
+    TaskSpec,
     UnknownTaskTypeError,
+    build_index,
     enqueue,
     exp,
     spec,
@@ -85,7 +89,7 @@ CUSTOM_DELAY = exp(base=timedelta(seconds=2), max=timedelta(seconds=8))
         ("unique_ttl", timedelta(minutes=10)),
     ],
 )
-def test_override_wins(name: str, value: object) -> None:
+def test_override_wins(name: str, value: Any) -> None:
     options = enqueue("email.send", {}, **{name: value}).options
     assert getattr(options, name) == value
 
@@ -200,4 +204,124 @@ def test_non_callable_retry_delay_rejected() -> None:
     assert str(caught.value) == (
         "retry_delay override of 'email.send' must be callable, got 5: "
         "pass exp(...) or fixed(...)"
+    )
+
+
+# Report registry written in this file. The checker reads only the shipped
+# registry, so enqueue calls with report types carry noqa: TSK005.
+
+REPORTS_QUEUE = Queue(name="reports", weight=2, concurrency=2, shed_above=100)
+REPORT_DELAY = exp(base=timedelta(seconds=30), max=timedelta(hours=1))
+REPORT_SPECS = (
+    TaskSpec(
+        type="report.build",
+        queue="reports",
+        max_retry=3,
+        timeout=timedelta(minutes=5),
+        retry_delay=REPORT_DELAY,
+        unique_ttl=timedelta(0),
+        idempotent=False,
+        human_name="Build report",
+    ),
+    TaskSpec(
+        type="report.send",
+        queue="default",
+        max_retry=5,
+        timeout=timedelta(seconds=30),
+        retry_delay=exp(base=timedelta(seconds=5), max=timedelta(minutes=30)),
+        unique_ttl=timedelta(minutes=10),
+        idempotent=True,
+        human_name="Send report",
+    ),
+)
+REPORT_QUEUES = (*QUEUES, REPORTS_QUEUE)
+REPORT_INDEX = build_index(REPORT_SPECS, REPORT_QUEUES)
+
+
+def test_report_options_from_spec() -> None:
+    message = enqueue("report.build", {"id": 1}, lookup=REPORT_INDEX)  # noqa: TSK005
+    assert message.task_type == "report.build"
+    assert message.payload == {"id": 1}
+    assert message.options == EnqueueOptions(
+        queue="reports",
+        max_retry=3,
+        timeout=timedelta(minutes=5),
+        retry_delay=REPORT_DELAY,
+        unique_ttl=timedelta(0),
+    )
+
+
+def test_report_override_wins() -> None:
+    message = enqueue(
+        "report.send",  # noqa: TSK005
+        lookup=REPORT_INDEX,
+        max_retry=1,
+        unique_ttl=timedelta(0),
+    )
+    assert message.options.max_retry == 1
+    assert message.options.unique_ttl == timedelta(0)
+    assert message.options.queue == "default"
+    assert message.options.timeout == timedelta(seconds=30)
+
+
+def test_report_function_lookup() -> None:
+    message = enqueue("report.send", lookup=REPORT_INDEX.get)  # noqa: TSK005
+    assert message.options.max_retry == 5
+
+
+def test_report_unknown_type_suggests() -> None:
+    with pytest.raises(UnknownTaskTypeError) as caught:
+        enqueue("report.sned", lookup=REPORT_INDEX)  # noqa: TSK005
+    assert str(caught.value) == (
+        "unknown task type 'report.sned': did you mean 'report.send' or 'report.build'?"
+    )
+
+
+def test_report_lacks_shipped_type() -> None:
+    with pytest.raises(UnknownTaskTypeError) as caught:
+        enqueue("email.send", lookup=REPORT_INDEX)
+    assert str(caught.value) == (
+        "unknown task type 'email.send': add it to the registry catalog or fix the name"
+    )
+
+
+def test_report_unknown_override() -> None:
+    with pytest.raises(TypeError) as caught:
+        enqueue("report.send", lookup=REPORT_INDEX, priority=5)  # noqa: TSK005
+    assert str(caught.value) == (
+        "enqueue() got an unexpected keyword argument 'priority': "
+        f"valid overrides are {VALID_OVERRIDES}"
+    )
+
+
+def test_report_queue_override() -> None:
+    message = enqueue(
+        "report.send",  # noqa: TSK005
+        lookup=REPORT_INDEX,
+        queues=REPORT_QUEUES,
+        queue="reports",
+    )
+    assert message.options.queue == "reports"
+
+
+def test_queue_override_uses_topology() -> None:
+    with pytest.raises(ValueError) as caught:
+        enqueue(
+            "report.build",  # noqa: TSK005
+            lookup=REPORT_INDEX,
+            queues=[REPORTS_QUEUE],
+            queue="default",
+        )
+    assert str(caught.value) == (
+        "queue override 'default' of 'report.build' is not a known queue: "
+        "use one of reports"
+    )
+
+
+def test_shipped_rejects_report_queue() -> None:
+    with pytest.raises(ValueError) as caught:
+        enqueue("email.send", queue="reports")
+    assert str(caught.value) == (
+        "queue override 'reports' of 'email.send' is not a known queue: "
+        "use one of critical, default, media, cache, migrate, plugins, low"
     )

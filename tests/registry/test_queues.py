@@ -10,7 +10,7 @@ from typing import Optional, Tuple
 import pytest
 
 import registry.queues
-from registry import QUEUES, SHED_ORDER, Queue, queue
+from registry import QUEUES, SHED_ORDER, queue
 
 # name, weight, concurrency, shed above depth (None: never sheds)
 TOPOLOGY: Tuple[Tuple[str, int, int, Optional[int]], ...] = (
@@ -81,9 +81,7 @@ def _queue_calls() -> Tuple[ast.Call, ...]:
             and node.target.id == "QUEUES"
         ):
             assert isinstance(node.value, ast.Tuple)
-            return tuple(
-                call for call in node.value.elts if isinstance(call, ast.Call)
-            )
+            return tuple(call for call in node.value.elts if isinstance(call, ast.Call))
     raise AssertionError("registry/queues.py has no annotated QUEUES")
 
 
@@ -102,42 +100,3 @@ def test_source_uses_literal_keywords() -> None:
         assert names == ["name", "weight", "concurrency", "shed_above"]
         for keyword in call.keywords:
             assert isinstance(keyword.value, ast.Constant), keyword.arg
-
-
-@pytest.mark.parametrize(
-    ("weight", "concurrency", "shed_above", "message"),
-    [
-        (
-            0,
-            1,
-            None,
-            "queue 'bulk' has weight 0: "
-            "use a weight of 1 or more so the queue is served",
-        ),
-        (1, 0, None, "queue 'bulk' has concurrency 0: use 1 or more workers"),
-        (
-            1,
-            1,
-            -1,
-            "queue 'bulk' has shed_above -1: "
-            "use a depth of 0 or more, or None to never shed",
-        ),
-    ],
-)
-def test_queue_rejects_invalid_field(
-    weight: int, concurrency: int, shed_above: Optional[int], message: str
-) -> None:
-    with pytest.raises(ValueError) as caught:
-        Queue(
-            name="bulk",
-            weight=weight,
-            concurrency=concurrency,
-            shed_above=shed_above,
-        )
-    assert str(caught.value) == message
-
-
-def test_queue_rejects_empty_name() -> None:
-    with pytest.raises(ValueError) as caught:
-        Queue(name="", weight=1, concurrency=1, shed_above=None)
-    assert str(caught.value) == "queue has an empty name: name it like 'default'"
