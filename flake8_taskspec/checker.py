@@ -55,7 +55,7 @@ def _check_parsed(
         # report it as a bogus E999 if it escaped.
         return [_unparsable(f"{type(error).__name__}: {error}")]
     collector = SiteCollector(patterns)
-    module.visit(collector)
+    collector.collect(module)
     return FileCheck(source, module, collector, index).findings()
 
 

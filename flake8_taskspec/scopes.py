@@ -12,6 +12,7 @@ from typing import Dict, Iterator, Optional, Set, Union
 import libcst as cst
 
 from flake8_taskspec.imports import add_import_bindings
+from flake8_taskspec.walk import walk
 
 Scope = Union[
     cst.FunctionDef,
@@ -32,6 +33,33 @@ SCOPE_TYPES = (
     cst.GeneratorExp,
 )
 COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+# Nested scopes whose bodies bind nothing in the enclosing scope. A
+# comprehension is walked because a walrus inside it binds outside it.
+OWN_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
+
+
+# Node types that can bind a name; the walk skips every other type quickly.
+BINDING_TYPES = frozenset(
+    {
+        cst.FunctionDef,
+        cst.ClassDef,
+        cst.Assign,
+        cst.AnnAssign,
+        cst.AugAssign,
+        cst.For,
+        cst.NamedExpr,
+        cst.WithItem,
+        cst.ExceptHandler,
+        cst.ExceptStarHandler,
+        cst.MatchAs,
+        cst.MatchStar,
+        cst.MatchMapping,
+        cst.Global,
+        cst.Nonlocal,
+        cst.Import,
+        cst.ImportFrom,
+    }
+)
 
 
 def target_names(node: cst.BaseExpression) -> Iterator[str]:
@@ -53,125 +81,68 @@ def local_bindings(scope: Scope) -> Dict[str, Optional[str]]:
     walrus, nested ``def``, ``match`` capture) maps to None. Names declared
     ``global`` or ``nonlocal`` are left out.
     """
-    collector = _LocalBindings(scope)
+    names: Dict[str, Optional[str]] = {}
+    declared_elsewhere: Set[str] = set()
     if isinstance(scope, COMPREHENSIONS):
         for_in: Optional[cst.CompFor] = scope.for_in
         while for_in is not None:
-            collector.bind_target(for_in.target)
+            names.update(dict.fromkeys(target_names(for_in.target)))
             for_in = for_in.inner_for_in
     elif isinstance(scope, (cst.FunctionDef, cst.Lambda)):
-        collector.bind_parameters(scope.params)
-    scope.visit(collector)
-    for name in collector.declared_elsewhere:
-        collector.names.pop(name, None)
-    return collector.names
+        names.update(dict.fromkeys(_parameter_names(scope.params)))
+    for node in walk(scope, prune_types=OWN_SCOPES):
+        if node is scope or type(node) not in BINDING_TYPES:
+            continue
+        if isinstance(node, (cst.Global, cst.Nonlocal)):
+            declared_elsewhere.update(item.name.value for item in node.names)
+        elif isinstance(node, (cst.Import, cst.ImportFrom)):
+            names.update(_import_bindings(node))
+        else:
+            names.update(dict.fromkeys(_bound_names(node)))
+    for name in declared_elsewhere:
+        names.pop(name, None)
+    return names
 
 
-class _LocalBindings(cst.CSTVisitor):
-    def __init__(self, root: Scope) -> None:
-        super().__init__()
-        self.root = root
-        self.names: Dict[str, Optional[str]] = {}
-        self.declared_elsewhere: Set[str] = set()
+def _parameter_names(parameters: cst.Parameters) -> Iterator[str]:
+    every = [*parameters.posonly_params, *parameters.params, *parameters.kwonly_params]
+    for extra in (parameters.star_arg, parameters.star_kwarg):
+        if isinstance(extra, cst.Param):
+            every.append(extra)
+    for parameter in every:
+        yield parameter.name.value
 
-    def bind(self, name: str) -> None:
-        self.names[name] = None
 
-    def bind_target(self, node: cst.BaseExpression) -> None:
-        for name in target_names(node):
-            self.bind(name)
-
-    def bind_parameters(self, parameters: cst.Parameters) -> None:
-        every = [
-            *parameters.posonly_params,
-            *parameters.params,
-            *parameters.kwonly_params,
-        ]
-        for extra in (parameters.star_arg, parameters.star_kwarg):
-            if isinstance(extra, cst.Param):
-                every.append(extra)
-        for parameter in every:
-            self.bind(parameter.name.value)
-
-    # Nested scopes bind their own name here and nothing else.
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        if node is self.root:
-            return True
-        self.bind(node.name.value)
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        if node is self.root:
-            return True
-        self.bind(node.name.value)
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return node is self.root
-
-    # Binding statements and expressions.
-
-    def visit_Assign(self, node: cst.Assign) -> None:
+def _bound_names(node: object) -> Iterator[str]:
+    """Yield the names a node binds in the scope that contains it."""
+    if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+        yield node.name.value
+    elif isinstance(node, cst.Assign):
         for target in node.targets:
-            self.bind_target(target.target)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self.bind_target(node.target)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self.bind_target(node.target)
-
-    def visit_For(self, node: cst.For) -> None:
-        self.bind_target(node.target)
-
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        if node.asname is not None:
-            self.bind_target(node.asname.name)
-
-    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+            yield from target_names(target.target)
+    elif isinstance(node, (cst.AnnAssign, cst.AugAssign, cst.For, cst.NamedExpr)):
+        yield from target_names(node.target)
+    elif isinstance(node, cst.WithItem) and node.asname is not None:
+        yield from target_names(node.asname.name)
+    elif isinstance(node, (cst.ExceptHandler, cst.ExceptStarHandler)):
         if node.name is not None:
-            self.bind_target(node.name.name)
+            yield from target_names(node.name.name)
+    elif isinstance(node, (cst.MatchAs, cst.MatchStar)) and node.name is not None:
+        yield node.name.value
+    elif isinstance(node, cst.MatchMapping) and node.rest is not None:
+        yield node.rest.value
 
-    def visit_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
-        if node.name is not None:
-            self.bind_target(node.name.name)
 
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self.bind_target(node.target)
-
-    def visit_MatchAs(self, node: cst.MatchAs) -> None:
-        if node.name is not None:
-            self.bind(node.name.value)
-
-    def visit_MatchStar(self, node: cst.MatchStar) -> None:
-        if node.name is not None:
-            self.bind(node.name.value)
-
-    def visit_MatchMapping(self, node: cst.MatchMapping) -> None:
-        if node.rest is not None:
-            self.bind(node.rest.value)
-
-    def visit_Import(self, node: cst.Import) -> None:
-        self._bind_imports(node)
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        self._bind_imports(node)
-
-    def _bind_imports(self, node: Union[cst.Import, cst.ImportFrom]) -> None:
-        imported: Dict[str, str] = {}
-        add_import_bindings(imported, node)
-        self.names.update(imported)
-        if isinstance(node, cst.ImportFrom) and not isinstance(
-            node.names, cst.ImportStar
-        ):
-            # A relative or unresolvable import still binds its names.
-            for alias in node.names:
-                bound = alias.evaluated_alias or alias.evaluated_name
-                self.names.setdefault(bound.split(".", 1)[0], None)
-
-    def visit_Global(self, node: cst.Global) -> None:
-        self.declared_elsewhere.update(item.name.value for item in node.names)
-
-    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
-        self.declared_elsewhere.update(item.name.value for item in node.names)
+def _import_bindings(
+    node: Union[cst.Import, cst.ImportFrom],
+) -> Dict[str, Optional[str]]:
+    bindings: Dict[str, Optional[str]] = {}
+    if isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar):
+        # A relative or unresolvable import still binds its names.
+        for alias in node.names:
+            bound = alias.evaluated_alias or alias.evaluated_name
+            bindings[bound.split(".", 1)[0]] = None
+    resolved: Dict[str, str] = {}
+    add_import_bindings(resolved, node)
+    bindings.update(resolved)
+    return bindings

@@ -9,7 +9,7 @@ an import statement binds pays for a look at the scopes around it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Set, Union
+from typing import Dict, List, Optional, Set, Union, cast
 
 import libcst as cst
 
@@ -19,6 +19,7 @@ from flake8_taskspec.patterns import SCHEDULE_ENTRY, CallPattern, PatternSet
 from flake8_taskspec.schedules import assigned_schedule_tasks, schedule_tasks
 from flake8_taskspec.scopes import SCOPE_TYPES, Scope, local_bindings, target_names
 from flake8_taskspec.syntax import argument, literal_string
+from flake8_taskspec.walk import Leave, walk
 
 __all__ = ["Site", "SiteCollector", "literal_string"]
 
@@ -43,11 +44,13 @@ class Site:
     target_known: bool = True
 
 
-class SiteCollector(cst.CSTVisitor):
-    """Walk a module once and record task-type sites and compensation hooks."""
+class SiteCollector:
+    """Walk a module once and record task-type sites and compensation hooks.
+
+    A method ``visit_X`` runs for every node of libcst type ``X``.
+    """
 
     def __init__(self, patterns: PatternSet) -> None:
-        super().__init__()
         self.patterns = patterns
         self.sites: List[Site] = []
         # Module-level import bindings, in source order so far.
@@ -75,17 +78,26 @@ class SiteCollector(cst.CSTVisitor):
             return self.compensation.class_has_compensate(target)
         return False
 
+    def collect(self, module: cst.Module) -> None:
+        """Record every site in ``module``, in source order."""
+        handlers = {
+            getattr(cst, name[len("visit_") :]): getattr(self, name)
+            for name in dir(self)
+            if name.startswith("visit_")
+        }
+        scope_types = frozenset(SCOPE_TYPES)
+        for item in walk(module, SCOPE_TYPES):
+            item_type = type(item)
+            if item_type is Leave:
+                self._scopes.pop()
+                continue
+            if item_type in scope_types:
+                self._enter_scope(cast(Scope, item))
+            handler = handlers.get(item_type)
+            if handler is not None:
+                handler(item)
+
     # Scopes.
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, SCOPE_TYPES):
-            self._enter_scope(node)
-        return super().on_visit(node)
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        super().on_leave(original_node)
-        if isinstance(original_node, SCOPE_TYPES):
-            self._scopes.pop()
 
     def _enter_scope(self, node: Scope) -> None:
         # A definition's name and decorators belong to the enclosing scope.

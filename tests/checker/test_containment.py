@@ -64,7 +64,7 @@ def test_internal_error_reported(check: Check, monkeypatch, error, shown) -> Non
     def fail(self, node) -> None:
         raise error
 
-    monkeypatch.setattr(visitor.SiteCollector, "visit_FunctionDef", fail)
+    monkeypatch.setattr(visitor.SiteCollector, "_enter_scope", fail)
     assert check(REGISTERING) == [
         f"1:0: TSK902 file not checked - the checker failed with {shown}, "
         "please report it with this file"
@@ -75,7 +75,7 @@ def test_keyboard_interrupt_propagates(check: Check, monkeypatch) -> None:
     def interrupt(self, node) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(visitor.SiteCollector, "visit_FunctionDef", interrupt)
+    monkeypatch.setattr(visitor.SiteCollector, "_enter_scope", interrupt)
     with pytest.raises(KeyboardInterrupt):
         check(REGISTERING)
 
