@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import ast
 import difflib
 import functools
 from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from flake8_taskspec import messages
 from flake8_taskspec.checker import Finding
 from flake8_taskspec.imports import resolve
 from flake8_taskspec.messages import Message
 from flake8_taskspec.patterns import Role
+from flake8_taskspec.positions import StatementPositions
 from flake8_taskspec.registry_index import RegistryIndex
 from flake8_taskspec.visitor import Site, SiteCollector, literal_string
 
@@ -47,6 +48,7 @@ class FileCheck:
     def __init__(
         self,
         source: str,
+        tree: ast.AST,
         module: cst.Module,
         collector: SiteCollector,
         index: RegistryIndex,
@@ -57,8 +59,8 @@ class FileCheck:
         self.module = module
         self.collector = collector
         self.index = index
-        self._positions: Optional[Dict[cst.CSTNode, CodeRange]] = None
-        self._found: List[Tuple[cst.CSTNode, str]] = []
+        self._positions = StatementPositions(module, tree)
+        self._found: List[Tuple[Site, str]] = []
 
     def findings(self) -> List[Finding]:
         first_registration: Dict[str, Site] = {}
@@ -111,7 +113,7 @@ class FileCheck:
         first = first_registration.setdefault(task_type, site)
         if first is site:
             return
-        first_line = self._position(first.task_type_node).start.line
+        first_line = self._start(first)[0]
         self._report(
             site,
             messages.DUPLICATE_REGISTRATION,
@@ -139,21 +141,17 @@ class FileCheck:
             )
 
     def _report(self, site: Site, message: Message, **values: object) -> None:
-        self._found.append((site.task_type_node, message.format(**values)))
+        self._found.append((site, message.format(**values)))
 
-    def _position(self, node: cst.CSTNode) -> CodeRange:
-        """Return a node's position, computing positions only once, on demand."""
-        if self._positions is None:
-            wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
-            self._positions = dict(wrapper.resolve(PositionProvider))
-        return self._positions[node]
+    def _start(self, site: Site) -> Tuple[int, int]:
+        return self._positions.start(site.task_type_node, site.statement)
 
     def _placed(self) -> List[Finding]:
         findings = []
-        for node, message in self._found:
-            start = self._position(node).start
-            column = self._character_column(node, start.line, start.column)
-            findings.append(Finding(start.line, column, message))
+        for site, message in self._found:
+            line, column = self._start(site)
+            column = self._character_column(site.task_type_node, line, column)
+            findings.append(Finding(line, column, message))
         return sorted(findings, key=lambda f: (f.line, f.column, f.message))
 
     def _character_column(self, node: cst.CSTNode, line: int, column: int) -> int:

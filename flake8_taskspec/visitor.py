@@ -42,6 +42,8 @@ class Site:
     hook_owner: Optional[str] = None
     target_name: Optional[str] = None
     target_known: bool = True
+    # Index in the module's body of the top-level statement around the site.
+    statement: int = 0
 
 
 class SiteCollector:
@@ -66,6 +68,7 @@ class SiteCollector:
         self._scope_bindings: Dict[int, Dict[str, Optional[str]]] = {}
         self._handled_calls: Set[int] = set()
         self._assigned_names: Dict[int, str] = {}
+        self._statement = 0
 
     def has_compensation(self, site: Site) -> bool:
         """Return True if any of the three compensation forms covers ``site``."""
@@ -86,7 +89,9 @@ class SiteCollector:
             if name.startswith("visit_")
         }
         scope_types = frozenset(SCOPE_TYPES)
+        statements = {id(statement): i for i, statement in enumerate(module.body)}
         for item in walk(module, SCOPE_TYPES):
+            self._statement = statements.get(id(item), self._statement)
             item_type = type(item)
             if item_type is Leave:
                 self._scopes.pop()
@@ -186,7 +191,7 @@ class SiteCollector:
         if self.patterns.schedules:
             names = self.patterns.schedules
             for task in assigned_schedule_tasks(target, value, names):
-                self.sites.append(Site(task, SCHEDULE_ENTRY))
+                self.sites.append(Site(task, SCHEDULE_ENTRY, statement=self._statement))
 
     # Decorated definitions.
 
@@ -219,7 +224,9 @@ class SiteCollector:
             # app.conf.update(beat_schedule={...})
             if arg.keyword is not None and arg.keyword.value in schedules:
                 for task in schedule_tasks(arg.value):
-                    self.sites.append(Site(task, SCHEDULE_ENTRY))
+                    self.sites.append(
+                        Site(task, SCHEDULE_ENTRY, statement=self._statement)
+                    )
         self.compensation.note_hook(node.func)
         if isinstance(node.func, cst.Call):
             self._visit_applied_factory(node, node.func)
@@ -316,5 +323,6 @@ class SiteCollector:
                 hook_owner=hook_owner,
                 target_name=target_name,
                 target_known=target_known,
+                statement=self._statement,
             )
         )
