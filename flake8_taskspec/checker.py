@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
-from typing import List
+from typing import List, NamedTuple
 
 from flake8_taskspec import messages
 from flake8_taskspec.nesting import MAX_NESTING, nesting_depth, recursion_limit_for
@@ -12,8 +11,7 @@ from flake8_taskspec.patterns import PatternSet
 from flake8_taskspec.registry_index import RegistryIndex
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """One finding: 1-based line, 0-based column in characters, message."""
 
     line: int

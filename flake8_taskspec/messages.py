@@ -8,12 +8,10 @@ reused. The README's code table is generated from ``MESSAGES``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Tuple
+from typing import NamedTuple, Tuple
 
 
-@dataclass(frozen=True)
-class Message:
+class Message(NamedTuple):
     """One message shape: its code, the template and a one-line summary."""
 
     code: str

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass
-from typing import Dict, FrozenSet, Iterable, List, Optional, Tuple
+from typing import Dict, FrozenSet, Iterable, List, NamedTuple, Optional, Tuple
 
 ANY_RECEIVER = "*."
 
@@ -34,8 +33,7 @@ class PatternError(ValueError):
     """A pattern from the options that does not follow the pattern syntax."""
 
 
-@dataclass(frozen=True)
-class CallPattern:
+class CallPattern(NamedTuple):
     """A callable whose calls name a task type.
 
     ``target`` is a dotted name or ``*.method``. The task type is the

@@ -3,13 +3,39 @@
 from __future__ import annotations
 
 import ast
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Dict, Iterator, List, Mapping, Optional, Tuple
 
 from flake8_taskspec.registry_source import RegistryModule
 
 # Re-exports can chain (a package re-exporting a module that re-exports);
 # this bounds the passes that follow such chains.
 MAX_REEXPORT_DEPTH = 8
+
+
+class LazyConstants(Mapping[str, str]):
+    """``registry_constants`` of the modules, computed on first use.
+
+    Most runs never look a constant up, and computing them parses every
+    file of the registry.
+    """
+
+    def __init__(self, modules: List[RegistryModule]) -> None:
+        self._modules = modules
+        self._values: Optional[Dict[str, str]] = None
+
+    def _load(self) -> Dict[str, str]:
+        if self._values is None:
+            self._values = registry_constants(self._modules)
+        return self._values
+
+    def __getitem__(self, name: str) -> str:
+        return self._load()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
 
 
 def registry_constants(modules: List[RegistryModule]) -> Dict[str, str]:
@@ -23,9 +49,10 @@ def registry_constants(modules: List[RegistryModule]) -> Dict[str, str]:
     aliases: Dict[str, str] = {}
     star_imports: List[Tuple[str, str]] = []
     for module in modules:
-        for name, value in string_constants(module.tree).items():
+        tree = module.parsed()
+        for name, value in string_constants(tree).items():
             constants[f"{module.name}.{name}"] = value
-        for node in module.tree.body:
+        for node in tree.body:
             if isinstance(node, ast.ImportFrom):
                 _note_reexport(module, node, aliases, star_imports)
     for _ in range(MAX_REEXPORT_DEPTH):
@@ -75,20 +102,23 @@ def _string(node: Optional[ast.expr]) -> Optional[str]:
     return None
 
 
-def bound_names(node: ast.AST) -> Iterator[str]:
-    """Yield the names ``node`` binds in its own scope, not in nested ones."""
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        yield node.name
-        return
-    if isinstance(node, (ast.Import, ast.ImportFrom)):
-        for alias in node.names:
-            yield (alias.asname or alias.name).split(".", 1)[0]
-        return
-    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-        yield node.id
-    for child in ast.iter_child_nodes(node):
-        if not isinstance(child, (ast.Lambda, ast.comprehension)):
-            yield from bound_names(child)
+def bound_names(root: ast.AST) -> Iterator[str]:
+    """Yield the names ``root`` binds in its own scope, not in nested ones."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            yield node.name
+            continue
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                yield (alias.asname or alias.name).split(".", 1)[0]
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            yield node.id
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, (ast.Lambda, ast.comprehension)):
+                stack.append(child)
 
 
 def _note_reexport(

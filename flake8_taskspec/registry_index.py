@@ -15,13 +15,22 @@ from __future__ import annotations
 
 import ast
 import functools
-from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, Iterator, List, Optional, Tuple
+from typing import (
+    Dict,
+    FrozenSet,
+    Iterator,
+    List,
+    Mapping,
+    NamedTuple,
+    Optional,
+    Tuple,
+    Union,
+)
 
 from flake8_taskspec import messages
 from flake8_taskspec.registry_constants import (
+    LazyConstants,
     bound_names,
-    registry_constants,
     string_constants,
 )
 from flake8_taskspec.registry_problems import Problem
@@ -42,8 +51,7 @@ SPEC_CALL_NAME = "TaskSpec"
 QUEUE_CALL_NAME = "Queue"
 
 
-@dataclass(frozen=True)
-class TaskEntry:
+class TaskEntry(NamedTuple):
     """One task type as the registry declares it, and where.
 
     ``idempotent`` is None when the flag is not a literal; such an entry
@@ -58,26 +66,24 @@ class TaskEntry:
     column: int
 
 
-@dataclass(frozen=True)
-class QueueEntry:
+class QueueEntry(NamedTuple):
     name: str
     filename: str
     line: int
 
 
-@dataclass
 class RegistryFile:
     """What one registry file declares, and the problems found in it alone."""
 
-    filename: str
-    module_name: str
-    entries: List[TaskEntry] = field(default_factory=list)
-    queues: List[QueueEntry] = field(default_factory=list)
-    problems: List[Problem] = field(default_factory=list)
-    spec_calls: int = 0
+    def __init__(self, filename: str, module_name: str) -> None:
+        self.filename = filename
+        self.module_name = module_name
+        self.entries: List[TaskEntry] = []
+        self.queues: List[QueueEntry] = []
+        self.problems: List[Problem] = []
+        self.spec_calls = 0
 
 
-@dataclass
 class RegistryIndex:
     """The task types, queues and string constants of one registry.
 
@@ -86,12 +92,13 @@ class RegistryIndex:
     every problem of every file, in file and line order.
     """
 
-    path: str
-    files: Dict[str, RegistryFile] = field(default_factory=dict)
-    entries: Dict[str, TaskEntry] = field(default_factory=dict)
-    queues: Dict[str, QueueEntry] = field(default_factory=dict)
-    constants: Dict[str, str] = field(default_factory=dict)
-    problems: List[Problem] = field(default_factory=list)
+    def __init__(self, path: str, constants: Mapping[str, str]) -> None:
+        self.path = path
+        self.constants = constants
+        self.files: Dict[str, RegistryFile] = {}
+        self.entries: Dict[str, TaskEntry] = {}
+        self.queues: Dict[str, QueueEntry] = {}
+        self.problems: List[Problem] = []
 
     def get(self, task_type: str) -> Optional[TaskEntry]:
         return self.entries.get(task_type)
@@ -123,9 +130,11 @@ def read_registry(path: str) -> RegistryIndex:
     a syntax error, or there is no ``TaskSpec(...)`` call at all.
     """
     modules = load_modules(path)
-    constants = registry_constants(modules)
+    constants = LazyConstants(modules)
     files = [
         read_file(module.tree, module.filename, module.name, constants)
+        if module.tree is not None
+        else RegistryFile(module.filename, module.name)
         for module in modules
     ]
     if not any(registry_file.spec_calls for registry_file in files):
@@ -138,35 +147,25 @@ def read_registry(path: str) -> RegistryIndex:
 
 
 def read_file(
-    tree: ast.Module, filename: str, module_name: str, constants: Dict[str, str]
+    tree: ast.Module, filename: str, module_name: str, constants: Mapping[str, str]
 ) -> RegistryFile:
     """Read the entries and queues one file declares."""
     registry_file = RegistryFile(filename, module_name)
     for call, local_names in _calls(tree, frozenset()):
         name = called_name(call)
-        # A name local to the enclosing function is not the module constant.
-        visible = (
-            {
-                key: value
-                for key, value in constants.items()
-                if key.rsplit(".", 1)[-1] not in local_names
-            }
-            if local_names
-            else constants
-        )
         if name == SPEC_CALL_NAME:
             registry_file.spec_calls += 1
-            _read_entry(registry_file, call, visible)
+            _read_entry(registry_file, call, constants, local_names)
         elif name == QUEUE_CALL_NAME:
             _read_queue(registry_file, call)
     return registry_file
 
 
 def build_index(
-    path: str, files: List[RegistryFile], constants: Dict[str, str]
+    path: str, files: List[RegistryFile], constants: Mapping[str, str]
 ) -> RegistryIndex:
     """Merge the files, finding duplicates and queues missing from the topology."""
-    index = RegistryIndex(path=path, constants=constants)
+    index = RegistryIndex(path, constants)
     problems: List[Problem] = []
     for registry_file in files:
         index.files[registry_file.filename] = registry_file
@@ -181,30 +180,45 @@ def build_index(
 
 
 def _calls(
-    node: ast.AST, local_names: FrozenSet[str]
+    tree: ast.AST, local_names: FrozenSet[str]
 ) -> Iterator[Tuple[ast.Call, FrozenSet[str]]]:
-    """Yield every call with the names local to the functions around it."""
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-        arguments = node.args
-        parameters = [
-            *arguments.posonlyargs,
-            *arguments.args,
-            *arguments.kwonlyargs,
-            *filter(None, [arguments.vararg, arguments.kwarg]),
-        ]
-        body = node.body if isinstance(node.body, list) else [node.body]
-        local_names = local_names | {parameter.arg for parameter in parameters}
-        local_names = local_names | {
-            name for statement in body for name in bound_names(statement)
-        }
-    if isinstance(node, ast.Call):
-        yield node, local_names
-    for child in ast.iter_child_nodes(node):
-        yield from _calls(child, local_names)
+    """Yield every call with the names local to the functions around it.
+
+    The walk keeps its own stack, so a deeply nested registry file cannot
+    exhaust Python's recursion limit.
+    """
+    stack: List[Tuple[ast.AST, FrozenSet[str]]] = [(tree, local_names)]
+    while stack:
+        node, names = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            names = names | _function_locals(node)
+        if isinstance(node, ast.Call):
+            yield node, names
+        children = list(ast.iter_child_nodes(node))
+        stack.extend((child, names) for child in reversed(children))
+
+
+def _function_locals(
+    node: Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda],
+) -> FrozenSet[str]:
+    arguments = node.args
+    parameters = [
+        *arguments.posonlyargs,
+        *arguments.args,
+        *arguments.kwonlyargs,
+        *filter(None, [arguments.vararg, arguments.kwarg]),
+    ]
+    body = node.body if isinstance(node.body, list) else [node.body]
+    names = {parameter.arg for parameter in parameters}
+    names.update(name for statement in body for name in bound_names(statement))
+    return frozenset(names)
 
 
 def _read_entry(
-    registry_file: RegistryFile, call: ast.Call, constants: Dict[str, str]
+    registry_file: RegistryFile,
+    call: ast.Call,
+    constants: Mapping[str, str],
+    local_names: FrozenSet[str],
 ) -> None:
     filename = registry_file.filename
     if call.args:
@@ -219,7 +233,10 @@ def _read_entry(
         return
     keywords = {kw.arg: kw.value for kw in call.keywords if kw.arg is not None}
     type_node = keywords.get("type")
-    task_type = literal_string(type_node, registry_file.module_name, constants)
+    task_type = None
+    # A name local to the enclosing function is not the module constant.
+    if not (isinstance(type_node, ast.Name) and type_node.id in local_names):
+        task_type = literal_string(type_node, registry_file.module_name, constants)
     if task_type is None:
         registry_file.problems.append(
             _unreadable(

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
-from typing import Dict
+from typing import Dict, NamedTuple
 
 from flake8_taskspec.messages import Message
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One problem at a place in a registry file.
 
     ``column`` is ast's ``col_offset``, which counts UTF-8 bytes; the plugin
@@ -21,7 +19,7 @@ class Problem:
     line: int
     column: int
     message: Message
-    values: Dict[str, object] = field(default_factory=dict, compare=False)
+    values: Dict[str, object]
 
     @classmethod
     def at(

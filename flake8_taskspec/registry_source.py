@@ -5,13 +5,14 @@ from __future__ import annotations
 import ast
 import io
 import os
+import re
 import tokenize
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, List, Optional, Tuple
+from typing import Iterator, List, NamedTuple, Optional, Tuple
 
 
 OPTION = "--taskspec-registry"
+DECLARATION = re.compile(r"\b(?:TaskSpec|Queue)\s*\(")
 
 
 class RegistryError(Exception):
@@ -36,14 +37,34 @@ class RegistryError(Exception):
         super().__init__(message)
 
 
-@dataclass(frozen=True)
-class RegistryModule:
+class RegistryModule(NamedTuple):
     """One parsed registry file and the dotted name it is imported by."""
 
     filename: str
     name: str
     is_package: bool
-    tree: ast.Module
+    source: str
+    # Parsed at start-up only when the text has "TaskSpec(" or "Queue(",
+    # because only such a file can declare an entry; see ``parsed``.
+    tree: Optional[ast.Module]
+
+    @property
+    def declares(self) -> bool:
+        return self.tree is not None
+
+    def parsed(self) -> ast.Module:
+        """Return the tree, parsing a file that declares nothing on demand.
+
+        Such a file matters only for the string constants it defines or
+        re-exports. If it does not parse, it contributes none, and flake8
+        reports its syntax error when it checks the file.
+        """
+        if self.tree is not None:
+            return self.tree
+        try:
+            return ast.parse(self.source, filename=self.filename)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return ast.Module(body=[], type_ignores=[])
 
     def absolute_module(self, node: ast.ImportFrom) -> Optional[str]:
         """Return the module an ``ImportFrom`` in this file refers to."""
@@ -68,14 +89,16 @@ def load_modules(path: str) -> List[RegistryModule]:
     """
     modules = []
     for filename in _registry_files(path):
-        tree = _parse_file(path, filename)
+        source = _read_source(path, filename)
         file_path = Path(filename)
+        declares = DECLARATION.search(source) is not None
         modules.append(
             RegistryModule(
                 filename=filename,
                 name=module_name(file_path),
                 is_package=file_path.name == "__init__.py",
-                tree=tree,
+                source=source,
+                tree=_parse_source(path, filename, source) if declares else None,
             )
         )
     return modules
@@ -138,7 +161,7 @@ def _python_files(folder: Path) -> Iterator[Path]:
                 yield Path(root, name)
 
 
-def _parse_file(registry_path: str, filename: str) -> ast.Module:
+def _read_source(registry_path: str, filename: str) -> str:
     try:
         with open(filename, "rb") as source_file:
             data = source_file.read()
@@ -157,6 +180,10 @@ def _parse_file(registry_path: str, filename: str) -> ast.Module:
             f"cannot decode {filename}: {error}, save it as UTF-8 or declare "
             "its encoding in a coding comment",
         ) from None
+    return source
+
+
+def _parse_source(registry_path: str, filename: str, source: str) -> ast.Module:
     try:
         return ast.parse(source, filename=filename)
     except SyntaxError as error:
@@ -164,6 +191,11 @@ def _parse_file(registry_path: str, filename: str) -> ast.Module:
             registry_path,
             f"invalid Python: {error.msg}",
             (filename, error.lineno or 1),
+        ) from None
+    except (RecursionError, MemoryError):
+        raise RegistryError(
+            registry_path,
+            f"{filename} nests too deeply for Python to parse, split its expressions",
         ) from None
     except ValueError as error:
         # Python before 3.11.4 raises ValueError for a null byte.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 from datetime import timedelta
-from typing import Dict, List, Optional, Tuple, Union
+from typing import Dict, List, Mapping, Optional, Tuple, Union
 
 Number = Union[int, float]
 
@@ -39,7 +39,7 @@ def called_name(call: ast.Call) -> Optional[str]:
 
 
 def literal_string(
-    node: Optional[ast.expr], module_name: str, constants: Dict[str, str]
+    node: Optional[ast.expr], module_name: str, constants: Mapping[str, str]
 ) -> Optional[str]:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
