@@ -192,10 +192,20 @@ def _calls(
         node, names = stack.pop()
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             names = names | _function_locals(node)
-        if isinstance(node, ast.Call):
+        elif isinstance(node, ast.Call):
             yield node, names
-        children = list(ast.iter_child_nodes(node))
-        stack.extend((child, names) for child in reversed(children))
+        children: List[Tuple[ast.AST, FrozenSet[str]]] = []
+        # A hand-rolled ast.iter_child_nodes, which costs twice as much.
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if type(value) is list:
+                children.extend(
+                    (item, names) for item in value if isinstance(item, ast.AST)
+                )
+            elif isinstance(value, ast.AST) and field != "ctx":
+                children.append((value, names))
+        children.reverse()
+        stack.extend(children)
 
 
 def _function_locals(
