@@ -1,9 +1,9 @@
 """Keep libcst within the nesting it can handle.
 
 libcst's native parser crashes the whole process (a segmentation fault,
-not an exception) on expressions nested some thousands of levels deep,
-for example a chain of 8,000 ``and`` operands with libcst 1.9.0 on
-CPython 3.11, and its Python visitors recurse once per level. The checker
+not an exception) on expressions nested some thousands of levels deep.
+A chain of 8,000 ``and`` operands does it with libcst 1.9.0 on CPython
+3.11. Its Python visitors also recurse once per level. The checker
 therefore measures the nesting on the ast flake8 already built, declines
 files nested deeper than ``MAX_NESTING``, and raises the recursion limit
 for the rest while libcst works.

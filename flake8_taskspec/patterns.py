@@ -1,4 +1,4 @@
-"""Which calls register a handler or enqueue a task, and where the type sits.
+"""Patterns of the calls that register a handler or enqueue a task.
 
 A pattern is a dotted name resolved through the module's imports
 (``celery.shared_task``), or ``*.method`` for a method on any receiver
@@ -23,7 +23,7 @@ _PATTERN = re.compile(
 
 
 class Role(enum.Enum):
-    """What a matching call does with the task type it names."""
+    """The effect of a matching call: it registers or enqueues the task type."""
 
     REGISTRAR = "registrar"
     ENQUEUER = "enqueuer"
@@ -120,7 +120,7 @@ def parse_schedule_name(text: str) -> str:
     name = text.strip()
     if not re.fullmatch(_IDENTIFIER, name):
         raise PatternError(
-            "invalid name, write the variable or attribute that holds the "
+            "invalid name, write the variable or attribute that contains the "
             "schedule, for example beat_schedule"
         )
     return name

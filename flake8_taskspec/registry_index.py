@@ -73,7 +73,7 @@ class QueueEntry(NamedTuple):
 
 
 class RegistryFile:
-    """What one registry file declares, and the problems found in it alone."""
+    """The entries, queues and problems of one registry file, read on its own."""
 
     def __init__(self, filename: str, module_name: str) -> None:
         self.filename = filename

@@ -84,7 +84,7 @@ def load_modules(path: str) -> List[RegistryModule]:
     """Parse every Python file of the registry at ``path``.
 
     Raises RegistryError when the path is missing, is neither a file nor a
-    folder, holds no Python files, or has a file that cannot be read or
+    folder, contains no Python files, or has a file that cannot be read or
     parsed.
     """
     modules = []

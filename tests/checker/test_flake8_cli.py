@@ -214,7 +214,7 @@ def test_malformed_schedule_stops_flake8(tmp_path: Path) -> None:
     completed = flake8("--taskspec-schedules", "conf.beat", "jobs.py", cwd=tmp_path)
     assert completed.stderr == (
         "taskspec-schedules (conf.beat): invalid name, write the variable or "
-        "attribute that holds the schedule, for example beat_schedule\n"
+        "attribute that contains the schedule, for example beat_schedule\n"
     )
     assert completed.returncode == 1
 

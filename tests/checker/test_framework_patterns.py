@@ -268,6 +268,6 @@ def test_schedule_name_rejected() -> None:
     with pytest.raises(PatternError) as raised:
         parse_schedule_name("app.conf.beat_schedule")
     assert str(raised.value) == (
-        "invalid name, write the variable or attribute that holds the "
+        "invalid name, write the variable or attribute that contains the "
         "schedule, for example beat_schedule"
     )
