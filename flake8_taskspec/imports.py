@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Dict, Optional, Union
 
 import libcst as cst
+
+
+def identifier(name: str) -> str:
+    """Return ``name`` as Python sees it, normalized to NFKC.
+
+    Python treats a fullwidth ``ｈａｎｄｌｅ`` as ``handle``, but libcst keeps
+    the spelling of the source.
+    """
+    return name if name.isascii() else unicodedata.normalize("NFKC", name)
 
 
 def dotted_name(node: cst.BaseExpression) -> Optional[str]:
     """Return ``a.b.c`` for a ``Name``/``Attribute`` chain, else None."""
     parts = []
     while isinstance(node, cst.Attribute):
-        parts.append(node.attr.value)
+        parts.append(identifier(node.attr.value))
         node = node.value
     if not isinstance(node, cst.Name):
         return None
-    parts.append(node.value)
+    parts.append(identifier(node.value))
     return ".".join(reversed(parts))
 
 
@@ -62,7 +72,7 @@ def _bound_name(alias: cst.ImportAlias) -> Optional[str]:
     if alias.asname is None:
         return None
     name = alias.asname.name
-    return name.value if isinstance(name, cst.Name) else None
+    return identifier(name.value) if isinstance(name, cst.Name) else None
 
 
 def resolve(bindings: Dict[str, str], node: cst.BaseExpression) -> Optional[str]:

@@ -11,7 +11,7 @@ from typing import Dict, Iterator, Optional, Set, Union
 
 import libcst as cst
 
-from flake8_taskspec.imports import add_import_bindings
+from flake8_taskspec.imports import add_import_bindings, identifier
 from flake8_taskspec.walk import walk
 
 Scope = Union[
@@ -65,7 +65,7 @@ BINDING_TYPES = frozenset(
 def target_names(node: cst.BaseExpression) -> Iterator[str]:
     """Yield the names an assignment target binds: ``a``, ``a, *b``, ``[a, b]``."""
     if isinstance(node, cst.Name):
-        yield node.value
+        yield identifier(node.value)
     elif isinstance(node, (cst.Tuple, cst.List)):
         for element in node.elements:
             yield from target_names(element.value)
@@ -110,13 +110,13 @@ def _parameter_names(parameters: cst.Parameters) -> Iterator[str]:
         if isinstance(extra, cst.Param):
             every.append(extra)
     for parameter in every:
-        yield parameter.name.value
+        yield identifier(parameter.name.value)
 
 
 def _bound_names(node: object) -> Iterator[str]:
     """Yield the names a node binds in the scope that contains it."""
     if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
-        yield node.name.value
+        yield identifier(node.name.value)
     elif isinstance(node, cst.Assign):
         for target in node.targets:
             yield from target_names(target.target)

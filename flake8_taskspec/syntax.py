@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from typing import List, Optional, Sequence
 
 import libcst as cst
 
@@ -17,11 +17,27 @@ def last_name(node: cst.BaseExpression) -> Optional[str]:
 
 
 def literal_string(node: cst.BaseExpression) -> Optional[str]:
-    """Return the value of a string literal in any spelling, else None."""
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
+    """Return the value of a string literal in any spelling, else None.
+
+    libcst nests an implicit concatenation one level per literal and
+    evaluates it recursively, so thousands of literals would exhaust the
+    recursion limit; the parts are collected with a loop instead.
+    """
+    parts: List[str] = []
+    pending: List[cst.BaseExpression] = [node]
+    while pending:
+        part = pending.pop()
+        if isinstance(part, cst.ConcatenatedString):
+            pending.append(part.right)
+            pending.append(part.left)
+        elif isinstance(part, cst.SimpleString):
+            value = part.evaluated_value
+            if not isinstance(value, str):
+                return None
+            parts.append(value)
+        else:
+            return None
+    return "".join(parts)
 
 
 def argument(

@@ -14,7 +14,7 @@ from typing import Dict, List, Optional, Set, Union, cast
 import libcst as cst
 
 from flake8_taskspec.compensation import CompensationIndex, has_compensate_keyword
-from flake8_taskspec.imports import add_import_bindings, dotted_name
+from flake8_taskspec.imports import add_import_bindings, dotted_name, identifier
 from flake8_taskspec.patterns import SCHEDULE_ENTRY, CallPattern, PatternSet
 from flake8_taskspec.schedules import assigned_schedule_tasks, schedule_tasks
 from flake8_taskspec.scopes import SCOPE_TYPES, Scope, local_bindings, target_names
@@ -176,6 +176,7 @@ class SiteCollector:
 
     def _bind(self, name: str, value: Optional[cst.BaseExpression] = None) -> None:
         """Record that ``name`` is bound, at module level if no scope is open."""
+        name = identifier(name)
         self.defined_names.add(name)
         if self._scopes:
             return
