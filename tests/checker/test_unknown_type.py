@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import sys
 import textwrap
 from typing import Callable, List
 
@@ -245,6 +246,9 @@ SHADOWED = [
     pytest.param(
         "match print:\n    case handler:\n        handler('email.sned')\n",
         id="match-capture",
+        marks=pytest.mark.skipif(
+            sys.version_info < (3, 10), reason="match needs Python 3.10"
+        ),
     ),
     pytest.param(
         "class Jobs:\n    handler = print\n    handler('email.sned')\n",
