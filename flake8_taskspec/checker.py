@@ -31,11 +31,11 @@ def check_source(
         message = messages.TOO_DEEPLY_NESTED.format(depth=depth, limit=MAX_NESTING)
         return [Finding(1, 0, message)]
     with recursion_limit_for(depth):
-        return _check_parsed(source, tree, index, patterns)
+        return _check_parsed(source, tree, depth, index, patterns)
 
 
 def _check_parsed(
-    source: str, tree: ast.AST, index: RegistryIndex, patterns: PatternSet
+    source: str, tree: ast.AST, depth: int, index: RegistryIndex, patterns: PatternSet
 ) -> List[Finding]:
     # libcst is imported here, not at module level, because its import
     # alone costs more than a flake8 run on a small file.
@@ -54,7 +54,11 @@ def _check_parsed(
         return [_unparsable(f"{type(error).__name__}: {error}")]
     collector = SiteCollector(patterns)
     collector.collect(module)
-    return FileCheck(source, tree, module, collector, index).findings()
+    # Placing findings runs libcst's recursive code generator, which nests
+    # one level per literal of an implicit concatenation; the ast shows
+    # such a concatenation as one constant, so nesting_depth missed them.
+    with recursion_limit_for(depth + collector.concatenations):
+        return FileCheck(source, tree, module, collector, index).findings()
 
 
 def _unparsable(error: str) -> Finding:

@@ -69,6 +69,8 @@ class SiteCollector:
         self._handled_calls: Set[int] = set()
         self._assigned_names: Dict[int, str] = {}
         self._statement = 0
+        # Implicit concatenations seen; libcst nests one level per literal.
+        self.concatenations = 0
 
     def has_compensation(self, site: Site) -> bool:
         """Return True if any of the three compensation forms covers ``site``."""
@@ -162,6 +164,9 @@ class SiteCollector:
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
         self._bind_target(node.target)
+
+    def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> None:
+        self.concatenations += 1
 
     def visit_MatchAs(self, node: cst.MatchAs) -> None:
         if node.name is not None:

@@ -2,9 +2,9 @@
 
 Each case builds a registry in a temporary folder, points
 ``--taskspec-registry`` at it and checks a handler module that does not
-belong to the registry, so every registry problem must stop flake8 at
-start-up: exit code 1, nothing on stdout, and exactly the expected message
-on stderr.
+belong to the registry. Every registry problem must therefore stop flake8
+at start-up with exit code 1, nothing on stdout, and exactly the expected
+message on stderr.
 """
 
 from __future__ import annotations
@@ -350,7 +350,7 @@ def test_file_named_like_a_folder(tmp_path: Path, run_flake8) -> None:
     """``tasks/`` naming a file is read as that file.
 
     flake8 normalizes the option's path, which drops the trailing slash
-    before the plugin sees it.
+    before the plugin reads it.
     """
     write(tmp_path / "tasks", GOOD_REGISTRY)
     completed = start_flake8(tmp_path, run_flake8, "./tasks/")

@@ -477,6 +477,12 @@ def test_very_long_concatenation_checked(run_plugin, format_findings) -> None:
     assert format_findings(run_plugin(concatenation(3000))) == [f"3004:7: {SNED}"]
 
 
+def test_concatenation_in_registration_statement(run_plugin, format_findings) -> None:
+    literals = '    "a"\n' * 700
+    source = f'{IMPORT}handle("email.sned", (\n{literals}))\n'
+    assert format_findings(run_plugin(source)) == [f"2:7: {SNED}"]
+
+
 def test_fullwidth_registrar_name(run_plugin, format_findings) -> None:
     source = IMPORT + '\uff48\uff41\uff4e\uff44\uff4c\uff45("email.sned", print)\n'
     call = ast.parse(source).body[1].value
