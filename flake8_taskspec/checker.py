@@ -55,8 +55,8 @@ def _check_parsed(
     collector = SiteCollector(patterns)
     collector.collect(module)
     # Placing findings runs libcst's recursive code generator, which nests
-    # one level per literal of an implicit concatenation; the ast shows
-    # such a concatenation as one constant, so nesting_depth missed them.
+    # one level per literal of an implicit concatenation. The ast shows such
+    # a concatenation as one constant, so nesting_depth does not count them.
     with recursion_limit_for(depth + collector.concatenations):
         return FileCheck(source, tree, module, collector, index).findings()
 

@@ -1,4 +1,4 @@
-"""Where a module declares compensation hooks, for TSK002.
+"""The compensation hooks a module declares, for TSK002.
 
 A handler of a non-idempotent task type has compensation when its
 registration passes ``compensate=`` (not None), when ``@name.compensate``

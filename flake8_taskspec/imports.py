@@ -9,7 +9,7 @@ import libcst as cst
 
 
 def identifier(name: str) -> str:
-    """Return ``name`` as Python sees it, normalized to NFKC.
+    """Return ``name`` normalized to NFKC, the form Python resolves it in.
 
     Python treats a fullwidth ``ｈａｎｄｌｅ`` as ``handle``, but libcst keeps
     the spelling of the source.

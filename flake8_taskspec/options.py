@@ -140,7 +140,7 @@ def checked_files(options: argparse.Namespace) -> Set[str]:
     """Return the absolute paths of the files this flake8 run will check.
 
     It walks the given paths with flake8's own exclusion rules, so call it
-    only when the answer matters.
+    only when the result is needed.
     """
     from flake8.discover_files import expand_paths
 

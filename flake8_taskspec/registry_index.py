@@ -241,6 +241,7 @@ def _read_entry(
             )
         )
         return
+
     keywords = {kw.arg: kw.value for kw in call.keywords if kw.arg is not None}
     type_node = keywords.get("type")
     task_type = None
@@ -257,6 +258,7 @@ def _read_entry(
             )
         )
         return
+
     idempotent = literal_bool(keywords.get("idempotent"))
     if idempotent is None:
         registry_file.problems.append(
@@ -267,6 +269,7 @@ def _read_entry(
                 "write idempotent=True or idempotent=False",
             )
         )
+
     queue = literal_string(keywords.get("queue"), registry_file.module_name, {})
     position = type_node or call
     registry_file.entries.append(

@@ -48,10 +48,6 @@ class RegistryModule(NamedTuple):
     # because only such a file can declare an entry; see ``parsed``.
     tree: Optional[ast.Module]
 
-    @property
-    def declares(self) -> bool:
-        return self.tree is not None
-
     def parsed(self) -> ast.Module:
         """Return the tree, parsing a file that declares nothing on demand.
 

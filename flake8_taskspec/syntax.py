@@ -21,7 +21,7 @@ def literal_string(node: cst.BaseExpression) -> Optional[str]:
 
     libcst nests an implicit concatenation one level per literal and
     evaluates it recursively, so thousands of literals would exhaust the
-    recursion limit; the parts are collected with a loop instead.
+    recursion limit. This function collects the parts with a loop instead.
     """
     parts: List[str] = []
     pending: List[cst.BaseExpression] = [node]

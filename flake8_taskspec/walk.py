@@ -64,7 +64,7 @@ SOURCE_ORDER: Dict[type, Tuple[str, ...]] = {
 
 _CHILD_FIELDS: Dict[type, Tuple[str, ...]] = {}
 # isinstance against libcst's abstract base classes goes through
-# ABCMeta.__instancecheck__, which costs several times a set lookup; the
+# ABCMeta.__instancecheck__, which costs several times a set lookup. The
 # walk checks exact types instead and remembers which types are nodes.
 _IS_NODE: Dict[type, bool] = {}
 

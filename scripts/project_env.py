@@ -1,6 +1,6 @@
 """Create a virtual environment for the README commands and install the project.
 
-The test environment holds an editable install with the ``test`` extra and
+The test environment contains an editable install with the ``test`` extra and
 is reinstalled only when pyproject.toml changes. The demo environment gets
 a regular install, as a user would, redone on every run so that it always
 holds the current source.

@@ -105,6 +105,6 @@ CELERY_UNNAMED = textwrap.dedent(
 
 
 def test_celery_unnamed_task_accepted(check: Check) -> None:
-    # Celery names an unnamed task after its module path, which only the
-    # running application knows, so there is no task type to check.
+    # Celery names an unnamed task after its module path, which is only
+    # fixed in the running application, so there is no task type to check.
     assert check(CELERY_UNNAMED, patterns=("celery.shared_task:name",)) == []
